@@ -1,0 +1,1 @@
+"""Measurements of the bot against the local Bot API stand-in (see docs/benchmarks.md)."""

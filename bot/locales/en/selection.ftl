@@ -1,0 +1,140 @@
+## Selection: admissibility, the commission, the ranking and the decision (staff)
+
+sel-open = 🗳 Selection
+sel-home-title = <b>Selection</b>: { $title }
+sel-home-counts = Applications: { $submitted } · admitted { $admitted } · not admitted { $refused } · to check { $pending }
+sel-home-commission = Commission: { $members } assigned, { $submitted } sheets submitted
+sel-admissibility = ✅ Admissibility
+sel-commission = 👥 Commission
+sel-ranking = 🏆 Ranking and decision
+sel-export-xlsx = 📊 XLSX
+sel-export-zip = 🗂 Documents ZIP
+sel-export-open = 🌐 Open data
+sel-back = ⬅️ Back
+sel-cancelled = Stopped; nothing was changed.
+sel-not-in-review = This is possible only after the call's deadline and before the decision is published.
+sel-already-decided = The decision on this call is already published; it cannot be changed or published again.
+sel-no-submissions = No applications were submitted to this call.
+sel-admissibility-title = <b>Admissibility</b>: open an application to check it. ⏳ to check · ✅ admitted · ❌ not admitted
+sel-submission-title = <b>{ $reference }</b> · { $organization }
+sel-complete = ✅ The automatic checklist finds nothing missing.
+sel-state-admitted = Decision: ✅ admitted.
+sel-state-not-admitted = Decision: ❌ not admitted. Reason: { $reason }
+sel-admit = ✅ Admit
+sel-not-admit = ❌ Not admitted
+sel-ask-no = Why is this application not admitted? The NCO will read your reason.
+sel-reason-needed = Please give a reason.
+sel-admitted-done = { $reference } is admitted; the NCO is told.
+sel-not-admitted-done = { $reference } is not admitted; the NCO is told with your reason.
+sel-commission-title = <b>Commission</b>: { $title }. Tap a member to assign or unassign them.
+sel-commission-none = This municipality has no commission members yet. Invite them with /invite.
+sel-member-label = Member { $id }
+sel-progress-line = { $member }: { $scored } of { $total } scored
+sel-progress-submitted = { $member }: { $scored } of { $total }, sheet submitted ✅
+sel-remind = 🔔 Remind those who have not submitted
+sel-reminded = Reminders queued: { $count }.
+sel-not-commission = Only commission members of this municipality can be assigned.
+sel-ranking-title = <b>Ranking</b>: { $title }
+    Budget: { $budget } · remaining after the winners marked: { $remaining }
+sel-ranking-line = { $position }. { $reference } · score { $score } · requested { $requested } · total { $cumulative } { $fits }
+sel-no-score = not scored
+sel-no-admitted = No admitted applications yet.
+sel-outcome-winner = 🏆 winner, { $amount }
+sel-outcome-reserve = 🟡 reserve
+sel-outcome-rejected = ❌ rejected
+sel-decide = Decide on { $reference }
+sel-decide-ask = { $reference } (requested { $requested }): what is the commission's decision?
+sel-mark-winner = 🏆 Winner
+sel-mark-reserve = 🟡 Reserve list
+sel-mark-rejected = ❌ Rejected
+sel-ask-win = Awarded amount in soms (at most { $requested }, the request; { $remaining } remains of the budget):
+sel-ask-res = Reason for the reserve list (the NCO will read it):
+sel-ask-rej = Reason for the rejection (the NCO will read it):
+sel-award-above-request = The award cannot be more than the request ({ $requested } soms).
+sel-award-above-budget = Only { $remaining } soms remain of the call's budget.
+sel-outcome-saved = Saved for { $reference }.
+sel-publish = 📣 Publish the decision
+sel-publish-confirm = Publish the decision now? { $winners } winners, { $reserve } on the reserve list, { $rejected } rejected. Every applicant will be told; this cannot be undone.
+sel-publish-yes = 📣 Yes, publish
+sel-published = The decision is published: { $winners } awards made. Every applicant is being told.
+sel-nothing-to-decide = There are no admitted applications to decide on.
+sel-unscreened = First decide the admissibility of: { $references }
+sel-undecided = First decide on: { $references }
+sel-export-started = Preparing the file…
+
+## The commission member
+
+sel-no-assignments = You are not assigned to any call's commission.
+sel-review-title = <b>Your reviews</b>: choose a call.
+sel-sheet-title = <b>Your score sheet</b>: { $title }. ⏳ declare first · ✍️ scoring · ✅ scored
+sel-sheet-hint = When everything is scored, submit your sheet; until then you can change any score.
+sel-submit-sheet = 📨 Submit my sheet
+sel-sheet-submitted = Your sheet is submitted. Thank you!
+sel-sheet-is-submitted = Your sheet is submitted; your scores can no longer change.
+sel-sheet-already-submitted = Your sheet is already submitted; scores can no longer change.
+sel-sheet-incomplete = Your sheet is not complete yet: { $references }
+sel-nothing-to-score = There is nothing to score yet.
+sel-coi-ask = <b>{ $reference }</b>: { $project }
+    Before you open it: do you have a conflict of interest with this organization (family, work, money)?
+sel-coi-none = ✅ I have no conflict of interest
+sel-coi-recuse = 🚫 I have a conflict: recuse me
+sel-recused-done = You recused yourself from { $reference }; it is hidden from your sheet.
+sel-recused = You recused yourself from this application.
+sel-declare-first = First declare whether you have a conflict of interest.
+sel-review-submission = <b>{ $reference }</b>
+sel-documents = 📎 Documents
+sel-no-documents = This application has no documents.
+sel-document-missing = The file { $name } is not available any more.
+sel-criterion-button = { $name } ({ $weight }%): { $score }/{ $maximum }
+sel-no-such-criterion = This call has no such criterion.
+sel-ask-score = { $name }: send a whole score from { $minimum } to { $maximum }. You may add a comment after the number, e.g. "8 Strong team".
+sel-score-not-number = Send a number from { $minimum } to { $maximum }, optionally followed by a comment.
+sel-score-whole = The score must be a whole number from { $minimum } to { $maximum }.
+sel-score-range = The score must be from { $minimum } to { $maximum }.
+sel-score-saved = Score saved.
+sel-member-reminder = 🔔 Reminder: please finish scoring "{ $title }" and submit your sheet ({ $scored } of { $total } done). Open /review.
+
+## What the NCO hears
+
+sel-nco-admitted = Your application { $reference } to "{ $title }" passed the admissibility check and goes to the commission.
+sel-nco-not-admitted = Your application { $reference } to "{ $title }" was not admitted. Reason: { $reason }
+sel-nco-decision-winner = 🏆 Decision on "{ $title }": your application { $reference } is among the winners. Score: { $score }. Awarded: { $amount } soms. The municipality will contact you about the contract.
+sel-nco-decision-reserve = Decision on "{ $title }": your application { $reference } is on the reserve list. Score: { $score }. Reason: { $reason }
+sel-nco-decision-rejected = Decision on "{ $title }": your application { $reference } was not selected. Score: { $score }. Reason: { $reason }
+sel-nco-decision-not-admitted = Decision on "{ $title }": your application { $reference } was not admitted to the evaluation. Reason: { $reason }
+
+## Exports
+
+exp-too-big = { $name } is larger than Telegram lets a bot send (50 MB). On the server run: ssp-bot export --call { $call }
+exp-caption-xlsx = 📊 Applications, scores, ranking and decisions
+exp-caption-zip = 🗂 All documents, a folder per application, with manifest.csv
+exp-caption-ocds = 🌐 Open data: OCDS 1.1 release package
+exp-caption-csv = 🌐 Open data: awards (360Giving-style CSV)
+exp-sheet-submissions = Applications
+exp-sheet-scores = Scores
+exp-sheet-ranking = Ranking and decisions
+exp-col-reference = Receipt number
+exp-col-organization = Organization
+exp-col-submitted = Submitted
+exp-col-checklist = Checklist
+exp-col-documents = Files
+exp-col-admitted = Admitted
+exp-col-reason = Reason
+exp-col-member = Commission member
+exp-col-criterion = Criterion
+exp-col-weight = Weight, %
+exp-col-score = Score
+exp-col-comment = Comment
+exp-col-position = Place
+exp-col-requested = Requested, soms
+exp-col-cumulative = Running total, soms
+exp-col-within = Within the budget
+exp-col-outcome = Decision
+exp-col-amount = Awarded, soms
+exp-complete = complete
+exp-yes = yes
+exp-no = no
+exp-recused = recused (conflict of interest)
+exp-outcome-winner = winner
+exp-outcome-reserve = reserve list
+exp-outcome-rejected = rejected

@@ -1,0 +1,140 @@
+## Тандоо: жол берүү, комиссия, рейтинг жана чечим (кызматкерлер)
+
+sel-open = 🗳 Тандоо
+sel-home-title = <b>Тандоо</b>: { $title }
+sel-home-counts = Арыздар: { $submitted } · жол берилди { $admitted } · жол берилген жок { $refused } · текшерүү керек { $pending }
+sel-home-commission = Комиссия: { $members } дайындалды, { $submitted } баракча тапшырылды
+sel-admissibility = ✅ Жол берүү
+sel-commission = 👥 Комиссия
+sel-ranking = 🏆 Рейтинг жана чечим
+sel-export-xlsx = 📊 XLSX
+sel-export-zip = 🗂 Документтер ZIP
+sel-export-open = 🌐 Ачык маалымат
+sel-back = ⬅️ Артка
+sel-cancelled = Токтотулду; эч нерсе өзгөргөн жок.
+sel-not-in-review = Бул мөөнөт бүткөндөн кийин жана чечим жарыялана электе гана мүмкүн.
+sel-already-decided = Бул сынак боюнча чечим жарыяланган; аны өзгөртүүгө же кайра жарыялоого болбойт.
+sel-no-submissions = Бул сынакка бир да арыз берилген жок.
+sel-admissibility-title = <b>Жол берүү</b>: текшерүү үчүн арызды ачыңыз. ⏳ текшерүү · ✅ жол берилди · ❌ жол берилген жок
+sel-submission-title = <b>{ $reference }</b> · { $organization }
+sel-complete = ✅ Автоматтык текшерүү эч кемчилик тапкан жок.
+sel-state-admitted = Чечим: ✅ жол берилди.
+sel-state-not-admitted = Чечим: ❌ жол берилген жок. Себеби: { $reason }
+sel-admit = ✅ Жол берүү
+sel-not-admit = ❌ Жол бербөө
+sel-ask-no = Эмне үчүн бул арызга жол берилбейт? КЭУ себебин окуйт.
+sel-reason-needed = Себебин жазыңыз.
+sel-admitted-done = { $reference } жол берилди; КЭУга билдирилди.
+sel-not-admitted-done = { $reference } жол берилген жок; КЭУга себеби менен билдирилди.
+sel-commission-title = <b>Комиссия</b>: { $title }. Дайындоо же алып салуу үчүн мүчөнү басыңыз.
+sel-commission-none = Бул муниципалитетте азырынча комиссия мүчөлөрү жок. Аларды /invite аркылуу чакырыңыз.
+sel-member-label = Комиссия мүчөсү { $id }
+sel-progress-line = { $member }: { $total } ичинен { $scored } бааланды
+sel-progress-submitted = { $member }: { $total } ичинен { $scored }, баракча тапшырылды ✅
+sel-remind = 🔔 Тапшырбагандарга эскертүү
+sel-reminded = Эскертүүлөр кезекке коюлду: { $count }.
+sel-not-commission = Бул муниципалитеттин комиссия мүчөлөрүн гана дайындоого болот.
+sel-ranking-title = <b>Рейтинг</b>: { $title }
+    Бюджет: { $budget } · белгиленген жеңүүчүлөрдөн кийинки калдык: { $remaining }
+sel-ranking-line = { $position }. { $reference } · упай { $score } · суралган { $requested } · жалпы { $cumulative } { $fits }
+sel-no-score = бааланган жок
+sel-no-admitted = Азырынча жол берилген арыздар жок.
+sel-outcome-winner = 🏆 жеңүүчү, { $amount }
+sel-outcome-reserve = 🟡 резерв
+sel-outcome-rejected = ❌ четке кагылды
+sel-decide = { $reference } боюнча чечим
+sel-decide-ask = { $reference } (суралган { $requested }): комиссиянын чечими кандай?
+sel-mark-winner = 🏆 Жеңүүчү
+sel-mark-reserve = 🟡 Резервдик тизме
+sel-mark-rejected = ❌ Четке кагуу
+sel-ask-win = Грант суммасы сом менен (суралгандан { $requested } ашпасын; бюджетте { $remaining } калды):
+sel-ask-res = Резервге киргизүүнүн себеби (КЭУ окуйт):
+sel-ask-rej = Четке кагуунун себеби (КЭУ окуйт):
+sel-award-above-request = Сумма суралгандан ({ $requested } сом) көп болбошу керек.
+sel-award-above-budget = Сынактын бюджетинде { $remaining } сом гана калды.
+sel-outcome-saved = { $reference } үчүн сакталды.
+sel-publish = 📣 Чечимди жарыялоо
+sel-publish-confirm = Чечимди азыр жарыялайсызбы? Жеңүүчүлөр: { $winners }, резервде: { $reserve }, четке кагылды: { $rejected }. Ар бир арыз берүүчүгө билдирилет; артка кайтарууга болбойт.
+sel-publish-yes = 📣 Ооба, жарыялоо
+sel-published = Чечим жарыяланды: { $winners } грант. Арыз берүүчүлөргө билдирүүлөр жөнөтүлүүдө.
+sel-nothing-to-decide = Чечим кабыл алуу үчүн жол берилген арыздар жок.
+sel-unscreened = Адегенде жол берүү маселесин чечиңиз: { $references }
+sel-undecided = Адегенде чечим кабыл алыңыз: { $references }
+sel-export-started = Файл даярдалууда…
+
+## Комиссия мүчөсү
+
+sel-no-assignments = Сиз бир да сынактын комиссиясына дайындалган эмессиз.
+sel-review-title = <b>Сиздин баалоолоруңуз</b>: сынакты тандаңыз.
+sel-sheet-title = <b>Сиздин баалоо баракчаңыз</b>: { $title }. ⏳ адегенде декларация · ✍️ бааланууда · ✅ бааланды
+sel-sheet-hint = Баары бааланганда баракчаны тапшырыңыз; ага чейин каалаган упайды өзгөртсөңүз болот.
+sel-submit-sheet = 📨 Баракчамды тапшыруу
+sel-sheet-submitted = Баракчаңыз тапшырылды. Рахмат!
+sel-sheet-is-submitted = Баракчаңыз тапшырылган; упайлар мындан ары өзгөрбөйт.
+sel-sheet-already-submitted = Баракчаңыз мурунтан тапшырылган; упайларды өзгөртүүгө болбойт.
+sel-sheet-incomplete = Баракча али толук эмес: { $references }
+sel-nothing-to-score = Азырынча баалай турган эч нерсе жок.
+sel-coi-ask = <b>{ $reference }</b>: { $project }
+    Ачуудан мурун: бул уюм менен кызыкчылыктардын кагылышы барбы (туугандык, иш, акча)?
+sel-coi-none = ✅ Кызыкчылыктардын кагылышы жок
+sel-coi-recuse = 🚫 Кагылыш бар: өзүмдү четтетем
+sel-recused-done = Сиз { $reference } боюнча өзүңүздү четтеттиңиз; ал баракчаңыздан жашырылды.
+sel-recused = Сиз бул арыз боюнча өзүңүздү четтеткенсиз.
+sel-declare-first = Адегенде кызыкчылыктардын кагылышы бар же жок экенин билдириңиз.
+sel-review-submission = <b>{ $reference }</b>
+sel-documents = 📎 Документтер
+sel-no-documents = Бул арызда документтер жок.
+sel-document-missing = { $name } файлы мындан ары жеткиликсиз.
+sel-criterion-button = { $name } ({ $weight }%): { $score }/{ $maximum }
+sel-no-such-criterion = Бул сынакта мындай критерий жок.
+sel-ask-score = { $name }: { $minimum } дан { $maximum } га чейин бүтүн упай жөнөтүңүз. Сандан кийин комментарий кошсоңуз болот, мисалы «8 Күчтүү команда».
+sel-score-not-number = { $minimum } дан { $maximum } га чейинки санды жөнөтүңүз, кааласаңыз комментарий менен.
+sel-score-whole = Упай { $minimum } дан { $maximum } га чейинки бүтүн сан болушу керек.
+sel-score-range = Упай { $minimum } дан { $maximum } га чейин болушу керек.
+sel-score-saved = Упай сакталды.
+sel-member-reminder = 🔔 Эскертүү: «{ $title }» баалоосун бүтүрүп, баракчаны тапшырыңыз ({ $total } ичинен { $scored } даяр). /review ачыңыз.
+
+## КЭУ эмнени билет
+
+sel-nco-admitted = «{ $title }» сынагына { $reference } арызыңыз жол берүү текшерүүсүнөн өтүп, комиссияга берилди.
+sel-nco-not-admitted = «{ $title }» сынагына { $reference } арызыңызга жол берилген жок. Себеби: { $reason }
+sel-nco-decision-winner = 🏆 «{ $title }» боюнча чечим: { $reference } арызыңыз жеңүүчүлөрдүн катарында. Упай: { $score }. Сумма: { $amount } сом. Мэрия келишим боюнча сиз менен байланышат.
+sel-nco-decision-reserve = «{ $title }» боюнча чечим: { $reference } арызыңыз резервдик тизмеде. Упай: { $score }. Себеби: { $reason }
+sel-nco-decision-rejected = «{ $title }» боюнча чечим: { $reference } арызыңыз тандалган жок. Упай: { $score }. Себеби: { $reason }
+sel-nco-decision-not-admitted = «{ $title }» боюнча чечим: { $reference } арызыңыз баалоого жол берилген жок. Себеби: { $reason }
+
+## Жүктөп алуулар
+
+exp-too-big = { $name } Telegram ботко жөнөтүүгө уруксат бергенден чоң (50 МБ). Серверде аткарыңыз: ssp-bot export --call { $call }
+exp-caption-xlsx = 📊 Арыздар, упайлар, рейтинг жана чечимдер
+exp-caption-zip = 🗂 Бардык документтер, ар бир арызга папка, manifest.csv менен
+exp-caption-ocds = 🌐 Ачык маалымат: OCDS 1.1 пакети
+exp-caption-csv = 🌐 Ачык маалымат: гранттар (360Giving үлгүсүндөгү CSV)
+exp-sheet-submissions = Арыздар
+exp-sheet-scores = Упайлар
+exp-sheet-ranking = Рейтинг жана чечимдер
+exp-col-reference = Квитанциянын номери
+exp-col-organization = Уюм
+exp-col-submitted = Берилди
+exp-col-checklist = Текшерүү
+exp-col-documents = Файлдар
+exp-col-admitted = Жол берилди
+exp-col-reason = Себеби
+exp-col-member = Комиссия мүчөсү
+exp-col-criterion = Критерий
+exp-col-weight = Салмагы, %
+exp-col-score = Упай
+exp-col-comment = Комментарий
+exp-col-position = Орун
+exp-col-requested = Суралган, сом
+exp-col-cumulative = Топтолгон жыйынтык, сом
+exp-col-within = Бюджеттин чегинде
+exp-col-outcome = Чечим
+exp-col-amount = Бөлүнгөн, сом
+exp-complete = толук
+exp-yes = ооба
+exp-no = жок
+exp-recused = өзүн четтетти (кызыкчылыктардын кагылышы)
+exp-outcome-winner = жеңүүчү
+exp-outcome-reserve = резервдик тизме
+exp-outcome-rejected = четке кагылды

@@ -1,0 +1,30 @@
+## Напоминания (bot/reminders.py, handlers/reminders.py) и календари (handlers/calendar.py)
+
+reminder-left-days = { $count ->
+        [one] { $count } день
+        [few] { $count } дня
+       *[other] { $count } дней
+    }
+reminder-left-hours = { $count ->
+        [one] { $count } час
+        [few] { $count } часа
+       *[other] { $count } часов
+    }
+reminder-draft = ⏰ <b>Осталось { $left }</b>, чтобы подать заявку на конкурс «{ $title }»: срок — { $when } ({ $zone }).
+reminder-subscriber = ⏰ Приём заявок на конкурс «{ $title }» закрывается через <b>{ $left }</b> ({ $when }, { $zone }). Вы ещё не начали заявку.
+reminder-missing = Ещё не хватает:
+    { $items }
+reminder-missing-eligibility = ответов на вопросы о соответствии
+reminder-continue = 📝 Продолжить заявку
+reminder-open = 📄 Открыть конкурс
+reminder-mute = 🔕 Больше не напоминать об этом конкурсе
+reminder-muted = 🔕 Напоминаний о конкурсе «{ $title }» больше не будет.
+reminder-mute-refused = Эта кнопка не для вас или устарела: ничего не изменено.
+reminder-rules-invalid = Правила напоминаний заданы неверно ({ $field }).
+calendar-button = 📅 Добавить срок в календарь
+calendar-caption = 📅 Откройте файл, чтобы добавить «{ $title }» в календарь телефона ({ $when }, { $zone }).
+calendar-all-caption = 📅 Ваши ближайшие даты ({ $count }): откройте файл, чтобы добавить их в календарь телефона.
+calendar-none = Ближайших дат нет: здесь появляются сроки конкурсов, на которые вы подаёте заявку или подписаны.
+calendar-event-deadline = Срок: { $title }
+calendar-event-description = Срок подачи заявок на конкурс «{ $title }» ({ $municipality }).
+calendar-alarm = До срока подачи заявок на «{ $title }» остался 1 день.

@@ -1,0 +1,140 @@
+## Отбор: допуск, комиссия, рейтинг и решение (сотрудники)
+
+sel-open = 🗳 Отбор
+sel-home-title = <b>Отбор</b>: { $title }
+sel-home-counts = Заявок: { $submitted } · допущено { $admitted } · не допущено { $refused } · проверить { $pending }
+sel-home-commission = Комиссия: назначено { $members }, сдано листов { $submitted }
+sel-admissibility = ✅ Допуск
+sel-commission = 👥 Комиссия
+sel-ranking = 🏆 Рейтинг и решение
+sel-export-xlsx = 📊 XLSX
+sel-export-zip = 🗂 Документы ZIP
+sel-export-open = 🌐 Открытые данные
+sel-back = ⬅️ Назад
+sel-cancelled = Остановлено; ничего не изменено.
+sel-not-in-review = Это возможно только после срока подачи и до публикации решения.
+sel-already-decided = Решение по этому конкурсу уже опубликовано; его нельзя изменить или опубликовать ещё раз.
+sel-no-submissions = На этот конкурс не подано ни одной заявки.
+sel-admissibility-title = <b>Допуск</b>: откройте заявку, чтобы проверить её. ⏳ проверить · ✅ допущена · ❌ не допущена
+sel-submission-title = <b>{ $reference }</b> · { $organization }
+sel-complete = ✅ Автоматическая проверка не нашла недостающего.
+sel-state-admitted = Решение: ✅ допущена.
+sel-state-not-admitted = Решение: ❌ не допущена. Причина: { $reason }
+sel-admit = ✅ Допустить
+sel-not-admit = ❌ Не допускать
+sel-ask-no = Почему заявка не допущена? НКО прочитает вашу причину.
+sel-reason-needed = Пожалуйста, укажите причину.
+sel-admitted-done = { $reference } допущена; НКО сообщено.
+sel-not-admitted-done = { $reference } не допущена; НКО сообщено с вашей причиной.
+sel-commission-title = <b>Комиссия</b>: { $title }. Нажмите на члена комиссии, чтобы назначить или снять.
+sel-commission-none = В этом муниципалитете ещё нет членов комиссии. Пригласите их через /invite.
+sel-member-label = Член комиссии { $id }
+sel-progress-line = { $member }: оценено { $scored } из { $total }
+sel-progress-submitted = { $member }: { $scored } из { $total }, лист сдан ✅
+sel-remind = 🔔 Напомнить тем, кто не сдал
+sel-reminded = Напоминаний поставлено в очередь: { $count }.
+sel-not-commission = Назначать можно только членов комиссии этого муниципалитета.
+sel-ranking-title = <b>Рейтинг</b>: { $title }
+    Бюджет: { $budget } · остаток после отмеченных победителей: { $remaining }
+sel-ranking-line = { $position }. { $reference } · балл { $score } · запрошено { $requested } · итого { $cumulative } { $fits }
+sel-no-score = нет оценки
+sel-no-admitted = Допущенных заявок пока нет.
+sel-outcome-winner = 🏆 победитель, { $amount }
+sel-outcome-reserve = 🟡 резерв
+sel-outcome-rejected = ❌ отклонена
+sel-decide = Решение по { $reference }
+sel-decide-ask = { $reference } (запрошено { $requested }): каково решение комиссии?
+sel-mark-winner = 🏆 Победитель
+sel-mark-reserve = 🟡 Резервный список
+sel-mark-rejected = ❌ Отклонить
+sel-ask-win = Сумма гранта в сомах (не больше { $requested } — запроса; в бюджете осталось { $remaining }):
+sel-ask-res = Причина включения в резерв (НКО её прочитает):
+sel-ask-rej = Причина отклонения (НКО её прочитает):
+sel-award-above-request = Сумма не может быть больше запрошенной ({ $requested } сом).
+sel-award-above-budget = В бюджете конкурса осталось только { $remaining } сом.
+sel-outcome-saved = Сохранено для { $reference }.
+sel-publish = 📣 Опубликовать решение
+sel-publish-confirm = Опубликовать решение сейчас? Победителей: { $winners }, в резерве: { $reserve }, отклонено: { $rejected }. Каждый заявитель получит сообщение; отменить нельзя.
+sel-publish-yes = 📣 Да, опубликовать
+sel-published = Решение опубликовано: грантов — { $winners }. Заявителям отправляются сообщения.
+sel-nothing-to-decide = Нет допущенных заявок для решения.
+sel-unscreened = Сначала решите вопрос допуска: { $references }
+sel-undecided = Сначала примите решение по: { $references }
+sel-export-started = Готовлю файл…
+
+## Член комиссии
+
+sel-no-assignments = Вы не назначены в комиссию ни одного конкурса.
+sel-review-title = <b>Ваши оценки</b>: выберите конкурс.
+sel-sheet-title = <b>Ваш оценочный лист</b>: { $title }. ⏳ сначала декларация · ✍️ оценивается · ✅ оценено
+sel-sheet-hint = Когда всё оценено, сдайте лист; до этого любую оценку можно изменить.
+sel-submit-sheet = 📨 Сдать мой лист
+sel-sheet-submitted = Ваш лист сдан. Спасибо!
+sel-sheet-is-submitted = Ваш лист сдан; оценки больше не меняются.
+sel-sheet-already-submitted = Ваш лист уже сдан; оценки больше нельзя изменить.
+sel-sheet-incomplete = Лист ещё не заполнен: { $references }
+sel-nothing-to-score = Пока нечего оценивать.
+sel-coi-ask = <b>{ $reference }</b>: { $project }
+    Прежде чем открыть: есть ли у вас конфликт интересов с этой организацией (родство, работа, деньги)?
+sel-coi-none = ✅ Конфликта интересов нет
+sel-coi-recuse = 🚫 Есть конфликт: беру самоотвод
+sel-recused-done = Вы взяли самоотвод по { $reference }; заявка скрыта из вашего листа.
+sel-recused = Вы взяли самоотвод по этой заявке.
+sel-declare-first = Сначала заявите, есть ли у вас конфликт интересов.
+sel-review-submission = <b>{ $reference }</b>
+sel-documents = 📎 Документы
+sel-no-documents = В этой заявке нет документов.
+sel-document-missing = Файл { $name } больше недоступен.
+sel-criterion-button = { $name } ({ $weight }%): { $score }/{ $maximum }
+sel-no-such-criterion = В этом конкурсе нет такого критерия.
+sel-ask-score = { $name }: отправьте целый балл от { $minimum } до { $maximum }. После числа можно добавить комментарий, например «8 Сильная команда».
+sel-score-not-number = Отправьте число от { $minimum } до { $maximum }, при желании с комментарием.
+sel-score-whole = Балл должен быть целым числом от { $minimum } до { $maximum }.
+sel-score-range = Балл должен быть от { $minimum } до { $maximum }.
+sel-score-saved = Оценка сохранена.
+sel-member-reminder = 🔔 Напоминание: пожалуйста, завершите оценку «{ $title }» и сдайте лист (готово { $scored } из { $total }). Откройте /review.
+
+## Что узнаёт НКО
+
+sel-nco-admitted = Ваша заявка { $reference } на конкурс «{ $title }» прошла проверку на допуск и передана комиссии.
+sel-nco-not-admitted = Ваша заявка { $reference } на конкурс «{ $title }» не допущена. Причина: { $reason }
+sel-nco-decision-winner = 🏆 Решение по конкурсу «{ $title }»: ваша заявка { $reference } среди победителей. Балл: { $score }. Сумма: { $amount } сом. Мэрия свяжется с вами о договоре.
+sel-nco-decision-reserve = Решение по конкурсу «{ $title }»: ваша заявка { $reference } в резервном списке. Балл: { $score }. Причина: { $reason }
+sel-nco-decision-rejected = Решение по конкурсу «{ $title }»: ваша заявка { $reference } не отобрана. Балл: { $score }. Причина: { $reason }
+sel-nco-decision-not-admitted = Решение по конкурсу «{ $title }»: ваша заявка { $reference } не была допущена к оценке. Причина: { $reason }
+
+## Выгрузки
+
+exp-too-big = { $name } больше, чем Telegram позволяет отправить боту (50 МБ). На сервере выполните: ssp-bot export --call { $call }
+exp-caption-xlsx = 📊 Заявки, оценки, рейтинг и решения
+exp-caption-zip = 🗂 Все документы, папка на каждую заявку, с manifest.csv
+exp-caption-ocds = 🌐 Открытые данные: пакет OCDS 1.1
+exp-caption-csv = 🌐 Открытые данные: гранты (CSV в стиле 360Giving)
+exp-sheet-submissions = Заявки
+exp-sheet-scores = Оценки
+exp-sheet-ranking = Рейтинг и решения
+exp-col-reference = Номер квитанции
+exp-col-organization = Организация
+exp-col-submitted = Подана
+exp-col-checklist = Проверка
+exp-col-documents = Файлов
+exp-col-admitted = Допущена
+exp-col-reason = Причина
+exp-col-member = Член комиссии
+exp-col-criterion = Критерий
+exp-col-weight = Вес, %
+exp-col-score = Балл
+exp-col-comment = Комментарий
+exp-col-position = Место
+exp-col-requested = Запрошено, сом
+exp-col-cumulative = Нарастающий итог, сом
+exp-col-within = В пределах бюджета
+exp-col-outcome = Решение
+exp-col-amount = Выделено, сом
+exp-complete = всё на месте
+exp-yes = да
+exp-no = нет
+exp-recused = самоотвод (конфликт интересов)
+exp-outcome-winner = победитель
+exp-outcome-reserve = резервный список
+exp-outcome-rejected = отклонена

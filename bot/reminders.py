@@ -1,0 +1,492 @@
+"""The reminder engine: re-planning reminders when facts change, and the worker that sends them.
+
+- `replan_call` (called where a call is published, its deadline moved or it is cancelled, in the
+  same transaction) and `on_application_changed` (a draft started, submitted or withdrawn) store
+  exactly the reminders the rules in bot/rules/reminders.py plan for the facts as they are now.
+- `ReminderWorker.run_once` claims due rows (a lease, and FOR UPDATE SKIP LOCKED on PostgreSQL),
+  checks each against the facts once more (a reminder whose call closed, whose draft was
+  submitted or that was muted is cancelled, never sent), lets `triage` decide, and writes each
+  message to the outbox in the same transaction that marks its row sent. The outbox row's key is
+  the reminder's key, so however many workers handle a row, there is one message.
+- `schedule_on` runs the worker from the application's JobQueue; `python -m bot.reminders` runs
+  a worker process (reminders and the outbox, no updates) beside the bot, e.g. a second machine
+  on the same PostgreSQL database.
+
+The clock is injectable (`now`), for tests and the demo's "as if N hours had passed".
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import signal
+from collections import Counter
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlmodel import func, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+from telegram.ext import Application, ContextTypes
+
+from bot.formatting import localized, moment
+from bot.i18n import t
+from bot.rules import application as application_rules
+from bot.rules import reminders as rules
+from bot.rules.reminders import CallFacts, Due, Person, ReminderRules
+from storage.db import Database
+from storage.models import (
+    Competition,
+    Member,
+    Municipality,
+    Reminder,
+    ReminderMute,
+    Submission,
+    SubmissionDocument,
+    User,
+)
+from storage.queries import reminders as queries
+from storage.queries.outbox import enqueue_many
+from storage.types import utcnow
+
+log = logging.getLogger(__name__)
+
+INTERVAL = 2.0  # seconds between the JobQueue's worker runs
+BATCH = 500
+LEASE = timedelta(minutes=2)
+
+
+# -- planning -----------------------------------------------------------------------------------
+
+
+async def _call_facts(session: AsyncSession, competition: Competition) -> CallFacts:
+    municipality = await session.get(Municipality, competition.municipality_id)
+    raw = await queries.rules_of(session, municipality_id=competition.municipality_id)
+    try:
+        call_rules = ReminderRules.from_settings(raw)
+    except Exception:
+        log.warning("reminders: municipality %s has invalid rules; defaults used", municipality.id)
+        call_rules = rules.DEFAULT_RULES
+    return CallFacts(
+        competition_id=competition.id,
+        version=competition.version,
+        status=competition.status,
+        deadline_at=competition.deadline_at,
+        zone=ZoneInfo(municipality.timezone),
+        rules=call_rules,
+    )
+
+
+async def replan_call(
+    session: AsyncSession,
+    competition: Competition,
+    *,
+    now: datetime,
+    organization_id: int | None = None,
+    user_ids: set[int] | None = None,
+) -> dict[str, int]:
+    """Store the reminders the call's facts call for now: for everyone, or only the members of
+    `organization_id` (their application changed), or only `user_ids` (their subscriptions
+    changed). Does not commit."""
+    facts = await _call_facts(session, competition)
+    found = await queries.applicants(
+        session, competition_id=competition.id, organization_id=organization_id
+    )
+    scope: set[int] | None = None
+    if organization_id is not None:
+        members = await session.exec(
+            select(Member.user_id).where(Member.organization_id == organization_id)
+        )
+        scope = set(members.all())
+    elif user_ids is not None:
+        scope = set(user_ids)
+        found = [applicant for applicant in found if applicant.user_id in scope]
+    subscribed = await queries.subscriber_ids(
+        session,
+        municipality_id=competition.municipality_id,
+        topic_id=competition.topic_id,
+        user_ids=scope,
+    )
+    muted = await queries.muted_ids(session, competition_id=competition.id)
+    people: dict[int, Person] = {
+        user_id: Person(user_id, subscribed=True, muted=user_id in muted) for user_id in subscribed
+    }
+    for applicant in found:
+        people[applicant.user_id] = Person(
+            applicant.user_id,
+            submission_id=applicant.submission_id,
+            submission_status=applicant.status,
+            muted=applicant.user_id in muted,
+            reachable=applicant.reachable,
+        )
+    planned = rules.plan_call(facts, people.values(), now=now)
+    return await queries.replace_planned(
+        session, planned=planned, competition_id=competition.id, user_ids=scope, now=now
+    )
+
+
+async def on_application_changed(db: Database, *, submission_id: int) -> None:
+    """A draft was started, submitted or withdrawn: re-plan its organization's reminders.
+    Never raises: the user's action is done; a failure here is logged."""
+    try:
+        async with db.session() as session:
+            submission = await session.get(Submission, submission_id)
+            competition = await session.get(Competition, submission.competition_id)
+            await replan_call(
+                session,
+                competition,
+                now=utcnow(),
+                organization_id=submission.organization_id,
+            )
+            await session.commit()
+    except Exception:
+        log.exception("reminders: could not re-plan after submission %s changed", submission_id)
+
+
+async def on_subscriptions_changed(db: Database, *, user_id: int) -> None:
+    """The user subscribed, unsubscribed, paused or resumed: re-plan their reminders for the
+    open calls. Never raises (logged)."""
+    try:
+        async with db.session() as session:
+            now = utcnow()
+            calls = await session.exec(
+                select(Competition).where(
+                    Competition.status == "published", Competition.deadline_at > now
+                )
+            )
+            for call in calls.all():
+                await replan_call(session, call, now=now, user_ids={user_id})
+            await session.commit()
+    except Exception:
+        log.exception("reminders: could not re-plan after user %s changed subscriptions", user_id)
+
+
+# -- sending ------------------------------------------------------------------------------------
+
+
+class ReminderWorker:
+    """Claims due reminders and hands them to the outbox (see the module)."""
+
+    def __init__(
+        self,
+        db: Database,
+        *,
+        default_language: str = "ru",
+        now: Callable[[], datetime] = utcnow,
+        batch: int = BATCH,
+        lease: timedelta = LEASE,
+    ) -> None:
+        self.db = db
+        self.default_language = default_language
+        self.now = now
+        self.batch = batch
+        self.lease = lease
+        self.stats: Counter[str] = Counter()
+        self._lock = asyncio.Lock()
+
+    @property
+    def busy(self) -> bool:
+        return self._lock.locked()
+
+    async def run_until_idle(self, *, now: datetime | None = None) -> Counter[str]:
+        """Batches until nothing more is due at `now` (default: the worker's clock)."""
+        total: Counter[str] = Counter()
+        async with self._lock:
+            while True:
+                done = await self._run(now or self.now())
+                total.update(done)
+                if sum(done.values()) < self.batch:
+                    return total
+
+    async def run_once(self, *, now: datetime | None = None) -> Counter[str]:
+        """One batch: claim, decide, write. Returns how many rows ended in each status."""
+        async with self._lock:
+            return await self._run(now or self.now())
+
+    async def _run(self, now: datetime) -> Counter[str]:
+        async with self.db.session() as session:
+            claimed = await queries.claim_due(session, now=now, limit=self.batch, lease=self.lease)
+        if not claimed:
+            return Counter()
+        async with self.db.session() as session:
+            facts = await _Facts.load(session, claimed, now=now)
+            rows = [facts.due(row) for row in claimed]
+            decided = rules.triage(rows, now=now, reminded_on=facts.reminded_on)
+            outcomes = []
+            for row in claimed:
+                decision = decided.of(row.id)
+                outcomes.append(
+                    queries.Outcome(
+                        row.id, row.attempts, decision.status, decision.note, decision.due_at
+                    )
+                )
+            recorded = await queries.settle_many(session, outcomes=outcomes, now=now)
+            messages = []
+            outcome_counts: Counter[str] = Counter()
+            for row in claimed:
+                if row.id not in recorded:  # the lease ran out and another worker has it
+                    outcome_counts["lost-claim"] += 1
+                    continue
+                decision = decided.of(row.id)
+                outcome_counts[decision.status] += 1
+                if decision.status == "sent":
+                    messages.append(facts.message(row, now=now, language=self.default_language))
+            await enqueue_many(session, messages)
+            await session.commit()
+        self.stats.update(outcome_counts)
+        log.info("reminders: %s", dict(outcome_counts))
+        return outcome_counts
+
+
+class _Facts:
+    """Everything the worker checks a batch of claimed rows against, read in a few queries."""
+
+    def __init__(self) -> None:
+        self.calls: dict[int, Competition] = {}
+        self.call_facts: dict[int, CallFacts] = {}
+        self.users: dict[int, User] = {}
+        self.submissions: dict[int, Submission] = {}
+        self.started: set[tuple[int, int]] = set()  # (user, call) with an application
+        self.muted: set[tuple[int, int]] = set()
+        self.uploaded: dict[int, dict[str, int]] = {}
+        self.reminded_on: set = set()
+
+    @classmethod
+    async def load(cls, session: AsyncSession, claimed: Sequence[Reminder], *, now: datetime):
+        facts = cls()
+        call_ids = {row.competition_id for row in claimed if row.competition_id}
+        user_ids = {row.user_id for row in claimed}
+        if call_ids:
+            for call in await session.exec(select(Competition).where(Competition.id.in_(call_ids))):
+                facts.calls[call.id] = call
+                facts.call_facts[call.id] = await _call_facts(session, call)
+        for user in await session.exec(select(User).where(User.id.in_(user_ids))):
+            facts.users[user.id] = user
+        submission_ids = {row.submission_id for row in claimed if row.submission_id}
+        if submission_ids:
+            for submission in await session.exec(
+                select(Submission).where(Submission.id.in_(submission_ids))
+            ):
+                facts.submissions[submission.id] = submission
+            counted = await session.exec(
+                select(
+                    SubmissionDocument.submission_id, SubmissionDocument.requirement, func.count()
+                )
+                .where(SubmissionDocument.submission_id.in_(submission_ids))
+                .group_by(SubmissionDocument.submission_id, SubmissionDocument.requirement)
+            )
+            for submission_id, requirement, number in counted:
+                facts.uploaded.setdefault(submission_id, {})[requirement] = number
+        if call_ids:
+            started = await session.exec(
+                select(Member.user_id, Submission.competition_id)
+                .join(Submission, Submission.organization_id == Member.organization_id)
+                .where(Member.user_id.in_(user_ids), Submission.competition_id.in_(call_ids))
+            )
+            facts.started = set(started.all())
+            muted = await session.exec(
+                select(ReminderMute.user_id, ReminderMute.competition_id).where(
+                    ReminderMute.user_id.in_(user_ids),
+                    ReminderMute.competition_id.in_(call_ids),
+                )
+            )
+            facts.muted = set(muted.all())
+        sent = await queries.reminded_on(
+            session,
+            pairs=[(row.user_id, row.competition_id) for row in claimed],
+            since=now - timedelta(days=2),
+        )
+        for user_id, call_id, sent_at in sent:
+            zone = facts._zone(call_id)
+            facts.reminded_on.add((user_id, call_id, rules.local_day(sent_at, zone)))
+        return facts
+
+    def _zone(self, call_id: int | None) -> ZoneInfo:
+        facts = self.call_facts.get(call_id)
+        return facts.zone if facts else ZoneInfo("Asia/Bishkek")
+
+    def void(self, row: Reminder) -> str | None:
+        """Why the row must not be sent whatever the time, or None."""
+        user = self.users.get(row.user_id)
+        call = self.calls.get(row.competition_id)
+        if user is None or not user.is_active:
+            return "unreachable"
+        if user.notifications_paused:
+            return "paused"
+        if call is None or call.status != "published":
+            return "call-closed"
+        if call.deadline_at != row.event_at:
+            return "stale"
+        if (row.user_id, row.competition_id) in self.muted:
+            return "muted"
+        if row.kind == rules.DRAFT:
+            submission = self.submissions.get(row.submission_id)
+            if submission is None or submission.status not in rules.UNFINISHED:
+                return "stale"
+        elif row.kind == rules.SUBSCRIBER:
+            if (row.user_id, row.competition_id) in self.started:
+                return "stale"
+        else:
+            return "unknown-kind"
+        return None
+
+    def due(self, row: Reminder) -> Due:
+        facts = self.call_facts.get(row.competition_id)
+        return Due(
+            id=row.id,
+            user_id=row.user_id,
+            competition_id=row.competition_id,
+            kind=row.kind,
+            event_at=row.event_at,
+            due_at=row.due_at,
+            is_last=row.is_last,
+            zone=self._zone(row.competition_id),
+            rules=facts.rules if facts else rules.DEFAULT_RULES,
+            void=self.void(row),
+        )
+
+    def message(self, row: Reminder, *, now: datetime, language: str) -> dict:
+        """The outbox row for a reminder: text, buttons, and the reminder's key."""
+        user = self.users[row.user_id]
+        language = user.language or language
+        call = self.calls[row.competition_id]
+        zone = self._zone(row.competition_id)
+        unit, amount = rules.time_left(row.event_at, now)
+        left = t(language, f"reminder-left-{unit}", count=amount)
+        title = localized(call.title, language)  # t() escapes arguments for Telegram's HTML
+        when = moment(row.event_at, zone)
+        buttons = []
+        if row.kind == rules.DRAFT:
+            submission = self.submissions[row.submission_id]
+            text = t(language, "reminder-draft", left=left, title=title, when=when, zone=zone.key)
+            missing = self.missing(call, submission, language)
+            if missing:
+                items = "\n".join(f"• {item}" for item in missing)
+                text += "\n\n" + t(language, "reminder-missing", items=items)
+            buttons.append([(t(language, "reminder-continue"), f"ap:apply:{call.id}")])
+        else:
+            text = t(
+                language, "reminder-subscriber", left=left, title=title, when=when, zone=zone.key
+            )
+            buttons.append([(t(language, "reminder-open"), f"ap:open:{call.id}")])
+        buttons.append([(t(language, "calendar-button"), f"cal:c:{call.id}")])
+        buttons.append([(t(language, "reminder-mute"), f"rm:mute:{row.id}")])
+        return {
+            "chat_id": user.telegram_id,
+            "user_id": user.id,
+            "dedupe_key": f"rem:{row.key}"[:64],
+            "text": text,
+            "reply_markup": {
+                "inline_keyboard": [
+                    [{"text": label, "callback_data": data} for label, data in line]
+                    for line in buttons
+                ]
+            },
+        }
+
+    def missing(self, call: Competition, submission: Submission, language: str) -> list[str]:
+        """What the draft still lacks, in the user's language."""
+        items = []
+        if not application_rules.is_eligible(call.eligibility, submission.eligibility):
+            items.append(t(language, "reminder-missing-eligibility"))
+        items += [
+            t(language, f"apply-field-{name}")
+            for name in application_rules.missing_fields(submission.answers)
+        ]
+        uploaded = self.uploaded.get(submission.id, {})
+        items += [
+            localized(item.name, language)
+            for item in application_rules.checklist(call.documents, uploaded)
+            if item.required and not item.files
+        ]
+        return items
+
+
+def schedule_on(application: Application, worker: ReminderWorker, interval: float = INTERVAL):
+    """Run the worker from the application's JobQueue every `interval` seconds."""
+
+    async def send_reminders(context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Hand due reminders to the outbox."""
+        if worker.busy:
+            return
+        try:
+            await worker.run_until_idle()
+        except Exception:
+            log.exception("reminders: the worker run failed; the next run tries again")
+
+    # The first run soon after start-up: it catches up with what fell due while the bot was down.
+    application.job_queue.run_repeating(
+        send_reminders, interval, first=0.5, name="reminders", job_kwargs={"max_instances": 2}
+    )
+
+
+# -- a worker process -------------------------------------------------------------------------
+
+
+async def run_worker_process(
+    settings, *, stop: asyncio.Event, interval: float = INTERVAL, batch: int = BATCH
+) -> None:
+    """Reminders and the outbox, without receiving updates, until `stop` is set."""
+    from telegram import Bot
+    from telegram.request import HTTPXRequest
+
+    from bot.outbox import OutboxSender
+
+    settings.require_token()
+    db = Database(settings.database_url)
+    bot = Bot(
+        settings.bot_token,
+        base_url=settings.bot_api_url,
+        base_file_url=settings.bot_file_url,
+        request=HTTPXRequest(connection_pool_size=64),
+    )
+    worker = ReminderWorker(db, default_language=settings.default_language, batch=batch)
+    sender = OutboxSender(bot, db, rate_per_second=settings.send_rate_per_second)
+    try:
+        async with bot:
+            sender.start()
+            log.info("reminders: worker process ready")
+            while not stop.is_set():
+                try:
+                    await worker.run_until_idle()
+                except Exception:
+                    log.exception("reminders: the worker run failed; trying again")
+                try:
+                    await asyncio.wait_for(stop.wait(), interval)
+                except TimeoutError:
+                    pass
+            await sender.stop()
+    finally:
+        await db.dispose()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """`python -m bot.reminders`: a worker process beside the bot (SIGTERM stops it cleanly)."""
+    from bot.logging_setup import configure_logging
+    from bot.settings import load_settings
+    from storage.migrate import upgrade_database
+
+    parser = argparse.ArgumentParser(prog="python -m bot.reminders", description=main.__doc__)
+    parser.add_argument("--interval", type=float, default=INTERVAL, help="seconds between runs")
+    parser.add_argument("--batch", type=int, default=BATCH, help="rows claimed at a time")
+    args = parser.parse_args(argv)
+    settings = load_settings()
+    configure_logging(settings.log_level, settings.bot_token, settings.webhook_secret)
+
+    async def run() -> None:
+        db = Database(settings.database_url)
+        await upgrade_database(db)
+        await db.dispose()
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, stop.set)
+        await run_worker_process(settings, stop=stop, interval=args.interval, batch=args.batch)
+
+    asyncio.run(run())
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

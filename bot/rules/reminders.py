@@ -1,0 +1,312 @@
+"""Reminder rules: which reminders the facts call for, and what to do with one that fell due.
+Plain functions of data and a clock; storage/queries/reminders.py stores what they plan and
+bot/reminders.py sends it.
+
+Deriving. Each kind of fact has a planning function that turns it into `Planned` reminders, each
+with a unique key. The engine stores exactly the planned set: a new key is inserted, a key still
+planned keeps its row (with the new due time), a pending key no longer planned is cancelled. So
+when a fact changes (a deadline moved, a draft submitted, a call cancelled) re-planning is all it
+takes, and a stale reminder is never sent. Today's facts:
+
+- a published call's deadline: members of an organization with an unfinished application
+  (draft or withdrawn) get `draft_offsets` before it (7 days, 2 days, 3 hours), subscribers of
+  the call's municipality and topic who have not started one get `subscriber_offsets` (2 days);
+- later, an award's report due dates plug in the same way (a kind, and a planning function over
+  the award's schedule that returns `Planned` rows).
+
+Humane hours. A reminder due in the municipality's quiet hours (21:00-08:00 by default) moves to
+the end of them, except the last one before the event, which goes when it must. At most one
+reminder per user per call per local day: of two that fall on one day, the later (closer to the
+deadline) is kept. Muted calls, users who blocked the bot or paused everything get none.
+
+Sending. When rows fall due (`triage`): one whose event has passed is missed; of several due for
+one user and call (the bot was down), only the latest is sent and the others are missed; one for
+a user and call that already had a reminder that local day is missed (the daily cap); one due in
+quiet hours is postponed to the morning unless it is the last or the morning is too late.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.rules.validation import Invalid
+
+DRAFT = "deadline-draft"
+SUBSCRIBER = "deadline-subscriber"
+KINDS = (DRAFT, SUBSCRIBER)
+# Submission statuses that count as "not finished": the NCO still has something to do.
+UNFINISHED = ("draft", "withdrawn")
+
+
+@dataclass(frozen=True)
+class ReminderRules:
+    """A municipality's reminder rules; `from_settings` reads its stored overrides."""
+
+    draft_offsets: tuple[timedelta, ...] = (
+        timedelta(days=7),
+        timedelta(days=2),
+        timedelta(hours=3),
+    )
+    subscriber_offsets: tuple[timedelta, ...] = (timedelta(days=2),)
+    quiet_start: time = time(21, 0)
+    quiet_end: time = time(8, 0)
+
+    @classmethod
+    def from_settings(cls, raw: dict | None) -> ReminderRules:
+        """Overrides such as {"draft_offsets_hours": [168, 48, 3], "subscriber_offsets_hours":
+        [48], "quiet_start": "21:00", "quiet_end": "08:00"}; Invalid("reminder-rules-invalid")
+        for anything else."""
+        rules = cls()
+        if not raw:
+            return rules
+        values: dict[str, object] = {}
+        for name in ("draft_offsets", "subscriber_offsets"):
+            hours = raw.get(f"{name}_hours")
+            if hours is None:
+                continue
+            if not isinstance(hours, list) or not all(
+                isinstance(h, int | float) and 0 < h <= 24 * 90 for h in hours
+            ):
+                raise Invalid("reminder-rules-invalid", {"field": f"{name}_hours"})
+            values[name] = tuple(sorted((timedelta(hours=h) for h in hours), reverse=True))
+        for name in ("quiet_start", "quiet_end"):
+            text = raw.get(name)
+            if text is None:
+                continue
+            try:
+                values[name] = time.fromisoformat(str(text))
+            except ValueError:
+                raise Invalid("reminder-rules-invalid", {"field": name}) from None
+        unknown = set(raw) - {
+            "draft_offsets_hours",
+            "subscriber_offsets_hours",
+            "quiet_start",
+            "quiet_end",
+        }
+        if unknown:
+            raise Invalid("reminder-rules-invalid", {"field": ", ".join(sorted(unknown))})
+        return ReminderRules(**{**rules.__dict__, **values})
+
+
+DEFAULT_RULES = ReminderRules()
+
+
+@dataclass(frozen=True)
+class Planned:
+    """One reminder the facts call for."""
+
+    key: str
+    kind: str
+    user_id: int
+    competition_id: int | None
+    submission_id: int | None
+    event_at: datetime
+    due_at: datetime
+    is_last: bool
+
+
+@dataclass(frozen=True)
+class CallFacts:
+    """What planning a call's deadline reminders needs to know of the call."""
+
+    competition_id: int
+    version: int
+    status: str
+    deadline_at: datetime | None
+    zone: ZoneInfo
+    rules: ReminderRules = DEFAULT_RULES
+
+
+@dataclass(frozen=True)
+class Person:
+    """A user the call may concern: an applicant (their submission's status) or a subscriber."""
+
+    user_id: int
+    submission_id: int | None = None
+    submission_status: str | None = None  # None: no application started
+    subscribed: bool = False
+    muted: bool = False
+    reachable: bool = True  # active and not paused
+
+
+def label(offset: timedelta) -> str:
+    """7d, 2d, 3h, 90m: part of a reminder's key."""
+    seconds = int(offset.total_seconds())
+    if seconds % 86400 == 0:
+        return f"{seconds // 86400}d"
+    if seconds % 3600 == 0:
+        return f"{seconds // 3600}h"
+    return f"{seconds // 60}m"
+
+
+def in_quiet_hours(moment: datetime, zone: ZoneInfo, rules: ReminderRules = DEFAULT_RULES) -> bool:
+    local = moment.astimezone(zone).time()
+    start, end = rules.quiet_start, rules.quiet_end
+    if start == end:
+        return False
+    if start > end:  # over midnight, e.g. 21:00-08:00
+        return local >= start or local < end
+    return start <= local < end
+
+
+def out_of_quiet_hours(
+    moment: datetime, zone: ZoneInfo, rules: ReminderRules = DEFAULT_RULES
+) -> datetime:
+    """The moment itself, or the end of the quiet hours it falls in (in UTC)."""
+    if not in_quiet_hours(moment, zone, rules):
+        return moment
+    local = moment.astimezone(zone)
+    day = local.date()
+    if rules.quiet_start > rules.quiet_end and local.time() >= rules.quiet_start:
+        day += timedelta(days=1)
+    return datetime.combine(day, rules.quiet_end, tzinfo=zone).astimezone(moment.tzinfo)
+
+
+def local_day(moment: datetime, zone: ZoneInfo) -> date:
+    return moment.astimezone(zone).date()
+
+
+def schedule(
+    *,
+    event_at: datetime,
+    offsets: Iterable[timedelta],
+    zone: ZoneInfo,
+    rules: ReminderRules,
+    now: datetime,
+) -> list[tuple[timedelta, datetime, bool]]:
+    """(offset, due moment, is last) for each offset still ahead of `now`: quiet hours applied
+    (not to the last), then at most one per local day (the later one is kept)."""
+    ahead = sorted(
+        ((offset, event_at - offset) for offset in offsets if event_at - offset > now),
+        key=lambda item: item[1],
+    )
+    if not ahead:
+        return []
+    moved = []
+    for index, (offset, due) in enumerate(ahead):
+        last = index == len(ahead) - 1
+        if not last:
+            later = out_of_quiet_hours(due, zone, rules)
+            # Moved past the event (or the last reminder), it would come too late: keep it.
+            due = later if later < ahead[-1][1] else due
+        moved.append((offset, due, last))
+    by_day: dict[date, tuple[timedelta, datetime, bool]] = {}
+    for item in moved:
+        by_day[local_day(item[1], zone)] = item  # the later one of a day wins
+    return sorted(by_day.values(), key=lambda item: item[1])
+
+
+def deadline_key(call: CallFacts, user_id: int, kind: str, offset: timedelta) -> str:
+    short = "draft" if kind == DRAFT else "sub"
+    return f"dl:c{call.competition_id}:v{call.version}:u{user_id}:{short}-{label(offset)}"
+
+
+def plan_call(call: CallFacts, people: Iterable[Person], *, now: datetime) -> list[Planned]:
+    """Deadline reminders for everyone a published call concerns."""
+    if call.status != "published" or call.deadline_at is None or call.deadline_at <= now:
+        return []
+    planned = []
+    for person in people:
+        if person.muted or not person.reachable:
+            continue
+        if person.submission_status in UNFINISHED:
+            kind, offsets = DRAFT, call.rules.draft_offsets
+        elif person.submission_status is None and person.subscribed:
+            kind, offsets = SUBSCRIBER, call.rules.subscriber_offsets
+        else:
+            continue  # submitted (or further along): nothing to remind of
+        for offset, due, last in schedule(
+            event_at=call.deadline_at, offsets=offsets, zone=call.zone, rules=call.rules, now=now
+        ):
+            planned.append(
+                Planned(
+                    key=deadline_key(call, person.user_id, kind, offset),
+                    kind=kind,
+                    user_id=person.user_id,
+                    competition_id=call.competition_id,
+                    submission_id=person.submission_id,
+                    event_at=call.deadline_at,
+                    due_at=due,
+                    is_last=last,
+                )
+            )
+    return planned
+
+
+# -- when rows fall due -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Due:
+    """A claimed reminder and what the worker found out about it just now."""
+
+    id: int
+    user_id: int
+    competition_id: int | None
+    kind: str
+    event_at: datetime
+    due_at: datetime
+    is_last: bool
+    zone: ZoneInfo
+    rules: ReminderRules = DEFAULT_RULES
+    # Why it must not go at all (stale facts, muted, paused...), or None if it still applies.
+    void: str | None = None
+
+
+@dataclass(frozen=True)
+class Decision:
+    status: str  # sent, missed, cancelled, pending (postponed)
+    note: str
+    due_at: datetime | None = None  # for pending: the new due moment
+
+
+@dataclass
+class Triage:
+    decisions: dict[int, Decision] = field(default_factory=dict)
+
+    def of(self, reminder_id: int) -> Decision:
+        return self.decisions[reminder_id]
+
+
+def triage(
+    rows: Iterable[Due], *, now: datetime, reminded_on: set[tuple[int, int | None, date]]
+) -> Triage:
+    """What to do with each claimed row at `now`. `reminded_on`: (user, call, local day) of
+    reminders already sent; the rows sent here are added to it."""
+    result = Triage()
+    groups: dict[tuple[int, int | None], list[Due]] = {}
+    for row in rows:
+        if now >= row.event_at:
+            result.decisions[row.id] = Decision("missed", "event-passed")
+        elif row.void is not None:
+            result.decisions[row.id] = Decision("cancelled", row.void)
+        else:
+            groups.setdefault((row.user_id, row.competition_id), []).append(row)
+    for (user_id, competition_id), group in groups.items():
+        group.sort(key=lambda row: (row.due_at, row.id))
+        *older, latest = group
+        for row in older:
+            result.decisions[row.id] = Decision("missed", "superseded")
+        morning = out_of_quiet_hours(now, latest.zone, latest.rules)
+        if morning != now and not latest.is_last and morning < latest.event_at:
+            result.decisions[latest.id] = Decision("pending", "quiet-hours", morning)
+            continue
+        today = (user_id, competition_id, local_day(now, latest.zone))
+        if today in reminded_on:
+            result.decisions[latest.id] = Decision("missed", "daily-cap")
+            continue
+        reminded_on.add(today)
+        result.decisions[latest.id] = Decision("sent", "sent")
+    return result
+
+
+def time_left(event_at: datetime, now: datetime) -> tuple[str, int]:
+    """("days", n) when a day or more is left, else ("hours", n >= 1); rounded, so a reminder
+    sent a few seconds after its moment still says "7 days"."""
+    hours = (event_at - now).total_seconds() / 3600
+    if hours >= 24:
+        return "days", max(1, round(hours / 24))
+    return "hours", max(1, round(hours))

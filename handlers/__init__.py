@@ -1,0 +1,94 @@
+"""Every handler is registered here, in one visible place, in the order they are tried."""
+
+from __future__ import annotations
+
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    ChatMemberHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
+
+from handlers import (
+    applications,
+    audit,
+    calendar,
+    clarifications,
+    commission,
+    errors,
+    leaving,
+    monitoring,
+    polls,
+    profile,
+    reminders,
+    router,
+    selection,
+    staff,
+    start,
+    subscriptions,
+    wizard,
+)
+
+PRIVATE = filters.ChatType.PRIVATE
+
+
+def register(application: Application) -> None:
+    commands = {
+        "start": start.start,
+        "language": start.ask_language,
+        "help": start.show_help,
+        "profile": profile.open_profile,
+        "subscriptions": subscriptions.open_subscriptions,
+        "stop": leaving.stop,
+        "forget": leaving.ask_forget,
+        "cancel": router.cancel_command,
+        "calls": applications.calls_for_nco,
+        "calendar": calendar.calendar_command,
+        # Staff: every one of these checks the user's role itself.
+        "staff": staff.staff_home,
+        "newcall": staff.new_call_command,
+        "submissions": applications.submissions_command,
+        "questions": clarifications.questions_command,
+        "invite": staff.invite_command,
+        "review": commission.review_command,
+        "poll": polls.new_poll_command,
+        "polls": polls.polls_command,
+        "overview": monitoring.overview_command,
+        "digest": monitoring.digest_command,
+        "audit": audit.audit_command,
+    }
+    for name, callback in commands.items():
+        application.add_handler(CommandHandler(name, callback, filters=PRIVATE))
+
+    buttons = {
+        r"^lang:": start.choose_language,
+        r"^pf:": profile.on_choice,
+        r"^po:": profile.on_edit_button,
+        r"^sb:": subscriptions.on_button,
+        r"^dl:sub:": subscriptions.on_subscribe_link,
+        r"^fg:": leaving.on_forget_button,
+        r"^st:": staff.on_button,
+        r"^wz:": wizard.on_button,
+        r"^ap:": applications.on_button,
+        r"^qa:": clarifications.on_button,
+        r"^se:": selection.on_button,
+        r"^cm:": commission.on_button,
+        r"^pl:": polls.on_button,
+        r"^mo:": monitoring.on_button,
+        r"^au:": audit.on_button,
+        r"^rm:": reminders.on_button,
+        r"^cal:": calendar.on_button,
+    }
+    for pattern, callback in buttons.items():
+        application.add_handler(CallbackQueryHandler(callback, pattern=pattern))
+    application.add_handler(CallbackQueryHandler(start.stale_button))  # anything else
+
+    application.add_handler(
+        ChatMemberHandler(leaving.on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER)
+    )
+    # Unknown commands, then every other private message (menu buttons, dialogue answers).
+    application.add_handler(MessageHandler(PRIVATE & filters.COMMAND, start.unknown_text))
+    application.add_handler(MessageHandler(PRIVATE & ~filters.COMMAND, router.on_message))
+    application.add_error_handler(errors.on_error)

@@ -1,0 +1,822 @@
+"""NCO applications: browsing open calls, eligibility, the form, documents, submitting with a
+receipt, withdrawing; and /submissions for staff.
+
+The dialogue row holds {"submission_id", "revision"}; the submission row holds the answers.
+Every button re-checks that the submission belongs to the user's organization and that the call
+is still open; a save names the revision it was based on, so two members of one NCO editing at
+once never silently overwrite each other."""
+
+from __future__ import annotations
+
+import asyncio
+import html
+from datetime import UTC, datetime
+from pathlib import Path
+
+from telegram import Message, Update
+
+from bot.context import BotContext
+from bot.formatting import localized, moment, number
+from bot.i18n import t
+from bot.publishing import card_texts
+from bot.reminders import on_application_changed
+from bot.rules import application as rules
+from bot.rules.documents import check_size, inspect
+from bot.rules.validation import Invalid
+from handlers import calendar, clarifications
+from handlers.callbacks import application_data, parse_application
+from handlers.common import (
+    all_texts,
+    current_user,
+    drop_buttons,
+    language_for,
+    note_seen,
+    refuse_button,
+)
+from handlers.keyboards import dialogue_keyboard, inline, main_menu
+from storage.files import FileStore
+from storage.models import (
+    Competition,
+    Dialogue,
+    Municipality,
+    Organization,
+    Submission,
+    SubmissionDocument,
+    User,
+)
+from storage.queries.competitions import open_competitions
+from storage.queries.dialogues import end_dialogue, move_dialogue, user_and_dialogue
+from storage.queries.organizations import organization_of
+from storage.queries.outbox import enqueue
+from storage.queries.staff import staff_chat_ids
+from storage.queries.submissions import (
+    StaleRevision,
+    add_document,
+    documents_of,
+    own_submission,
+    remove_documents,
+    save_submission,
+    start_submission,
+    submit_with_reference,
+    uploaded_counts,
+    withdraw,
+)
+from storage.queries.subscriptions import subscriptions_of
+
+APPLY = "apply"
+PAGE_SIZE = 5
+INSPECT_IN_THREAD_ABOVE = 256 * 1024  # bytes
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+# -- browsing --------------------------------------------------------------------------------
+
+
+async def calls_for_nco(update: Update, context: BotContext) -> None:
+    """/calls for an NCO: open calls, those matching the subscriptions first."""
+    user, language = await current_user(update, context)
+    await send_call_list(update.effective_message, context, user, language, page=0)
+
+
+async def send_call_list(
+    message: Message,
+    context: BotContext,
+    user: User,
+    language: str,
+    *,
+    page: int,
+    edit: bool = False,
+) -> None:
+    async with context.db.session() as session:
+        calls = [call for call in await open_competitions(session) if rules.is_open(call, now())]
+        subscribed = {
+            (row.municipality_id, row.topic_id)
+            for row in await subscriptions_of(session, user_id=user.id)
+        }
+        places = {
+            call.municipality_id: await session.get(Municipality, call.municipality_id)
+            for call in calls
+        }
+
+    def matches(call: Competition) -> bool:
+        return (call.municipality_id, None) in subscribed or (
+            call.municipality_id,
+            call.topic_id,
+        ) in subscribed
+
+    calls.sort(key=lambda call: (not matches(call), call.deadline_at))
+    if not calls:
+        await message.reply_text(t(language, "apply-no-open-calls"))
+        return
+    shown = calls[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+    rows = []
+    for call in shown:
+        zone = _zone(places[call.municipality_id].timezone)
+        star = "⭐ " if matches(call) else ""
+        label = f"{star}{localized(call.title, language)} · {moment(call.deadline_at, zone)}"
+        rows.append([(label[:60], application_data("open", call.id))])
+    pager = []
+    if page > 0:
+        pager.append(("◀️", application_data("page", page - 1)))
+    if (page + 1) * PAGE_SIZE < len(calls):
+        pager.append(("▶️", application_data("page", page + 1)))
+    if pager:
+        rows.append(pager)
+    text = t(
+        language,
+        "apply-calls-title",
+        count=len(calls),
+        page=page + 1,
+        pages=(len(calls) - 1) // PAGE_SIZE + 1,
+    )
+    if edit:
+        await message.edit_text(text, reply_markup=inline(rows))
+    else:
+        await message.reply_text(text, reply_markup=inline(rows))
+
+
+def _zone(name: str):
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo(name)
+
+
+async def send_call_card(
+    message: Message, context: BotContext, user: User, language: str, call: Competition
+) -> None:
+    """The card with the time left and a button to apply or continue."""
+    async with context.db.session() as session:
+        texts = await card_texts(session, call)
+        organization = await organization_of(session, user_id=user.id)
+        existing = None
+        if organization is not None:
+            from storage.queries.submissions import submission_for
+
+            existing = await submission_for(
+                session, competition_id=call.id, organization_id=organization.id
+            )
+    text = texts[language]
+    rows = []
+    if rules.is_open(call, now()):
+        left = call.deadline_at - now()
+        text += "\n\n" + t(language, "apply-time-left", days=left.days, hours=left.seconds // 3600)
+        key = "apply-continue" if existing is not None else "apply-start"
+        rows.append([(t(language, key), application_data("apply", call.id))])
+    else:
+        text += "\n\n" + t(language, "apply-closed")
+    rows += await clarifications.card_buttons(context, language, call)
+    rows += calendar.card_buttons(language, call)
+    await message.reply_text(text, reply_markup=inline(rows) if rows else None)
+
+
+# -- starting and resuming -------------------------------------------------------------------
+
+
+async def begin(
+    message: Message, context: BotContext, user: User, language: str, call: Competition
+) -> None:
+    if not rules.is_open(call, now()):
+        await message.reply_text(t(language, "apply-closed"))
+        return
+    async with context.db.session() as session:
+        organization = await organization_of(session, user_id=user.id)
+    if organization is None:
+        await message.reply_text(t(language, "apply-needs-profile"))
+        return
+    async with context.db.session() as session:
+        submission = await start_submission(
+            session, competition_id=call.id, organization_id=organization.id, user_id=user.id
+        )
+    await on_application_changed(context.db, submission_id=submission.id)
+    await advance(message, context, user, language, submission)
+
+
+async def advance(
+    message: Message, context: BotContext, user: User, language: str, submission: Submission
+) -> None:
+    """Ask whatever comes next: an eligibility question, a form field, or the overview."""
+    async with context.db.session() as session:
+        call = await session.get(Competition, submission.competition_id)
+    question = rules.next_question(call.eligibility, submission.eligibility)
+    excluded = rules.knock_out(call.eligibility, submission.eligibility)
+    if excluded is not None:
+        await _save_step(context, user, submission, f"el:{excluded['key']}")
+        buttons = [
+            [
+                (
+                    t(language, "apply-change-answer"),
+                    application_data("elfix", submission.id, excluded["key"]),
+                )
+            ]
+        ]
+        await message.reply_text(
+            t(
+                language,
+                "apply-not-eligible-reason",
+                reason=localized(excluded.get("reason", {}), language),
+            ),
+            reply_markup=inline(buttons),
+        )
+        return
+    if question is not None:
+        await _save_step(context, user, submission, f"el:{question['key']}")
+        number_ = call.eligibility.index(question) + 1
+        buttons = [
+            [
+                (
+                    t(language, "apply-yes"),
+                    application_data("el", submission.id, f"{question['key']}-yes"),
+                ),
+                (
+                    t(language, "apply-no"),
+                    application_data("el", submission.id, f"{question['key']}-no"),
+                ),
+            ]
+        ]
+        text = t(language, "apply-eligibility-step", number=number_, total=len(call.eligibility))
+        await message.reply_text(
+            text + "\n" + localized(question["text"], language), reply_markup=inline(buttons)
+        )
+        return
+    missing = rules.missing_fields(submission.answers)
+    if missing:
+        await ask_field(message, context, user, language, submission, missing[0])
+        return
+    await send_overview(message, context, user, language, submission)
+
+
+async def _save_step(
+    context: BotContext, user: User, submission: Submission, step: str, **extra: object
+) -> None:
+    async with context.db.session() as session:
+        await move_dialogue(
+            session,
+            user_id=user.id,
+            name=APPLY,
+            step=step,
+            data={"submission_id": submission.id, "revision": submission.revision, **extra},
+        )
+
+
+async def ask_field(
+    message: Message,
+    context: BotContext,
+    user: User,
+    language: str,
+    submission: Submission,
+    field: str,
+    *,
+    editing: bool = False,
+) -> None:
+    await _save_step(context, user, submission, f"f:{field}", editing=editing)
+    async with context.db.session() as session:
+        call = await session.get(Competition, submission.competition_id)
+    limits = dict(zip(("minimum", "maximum"), rules.TEXT_LIMITS.get(field, (0, 0)), strict=True))
+    if field == "requested_amount" and call.max_per_project:
+        limits["maximum"] = number(call.max_per_project, language)
+    index = rules.FORM_FIELDS.index(field) + 1
+    text = t(language, "apply-form-step", number=index, total=len(rules.FORM_FIELDS))
+    await message.reply_text(
+        text + "\n" + t(language, f"apply-ask-{field}", **limits),
+        reply_markup=dialogue_keyboard(language),
+    )
+
+
+async def resume(
+    message: Message, context: BotContext, user: User, language: str, dialogue: Dialogue
+) -> None:
+    """/start in the middle of an application: the same step again."""
+    submission = await _submission(context, dialogue.data.get("submission_id"))
+    if submission is None:
+        async with context.db.session() as session:
+            await end_dialogue(session, user_id=user.id)
+        return
+    await message.reply_text(t(language, "dialogue-resume"))
+    if dialogue.step.startswith("doc:"):
+        await ask_upload(message, context, user, language, submission, dialogue.step[4:])
+    elif dialogue.step.startswith("f:"):
+        await ask_field(
+            message,
+            context,
+            user,
+            language,
+            submission,
+            dialogue.step[2:],
+            editing=dialogue.data.get("editing", False),
+        )
+    else:
+        await advance(message, context, user, language, submission)
+
+
+async def _submission(context: BotContext, submission_id: object) -> Submission | None:
+    if not isinstance(submission_id, int):
+        return None
+    async with context.db.session() as session:
+        # Read again even if the update's session holds it: this follows a change.
+        return await session.get(Submission, submission_id, populate_existing=True)
+
+
+# -- the overview ----------------------------------------------------------------------------
+
+
+async def send_overview(
+    message: Message, context: BotContext, user: User, language: str, submission: Submission
+) -> None:
+    await _save_step(context, user, submission, "overview")
+    async with context.db.session() as session:
+        call = await session.get(Competition, submission.competition_id)
+        counts = await uploaded_counts(session, submission_id=submission.id)
+    lines = [t(language, "apply-overview-title", title=localized(call.title, language))]
+    lines.append(
+        t(language, f"apply-status-{submission.status}", reference=submission.reference or "")
+    )
+    for field in rules.FORM_FIELDS:
+        value = submission.answers.get(field, "—")
+        lines.append(
+            t(language, "profile-line", field=t(language, f"apply-field-{field}"), value=str(value))
+        )
+    lines.append("")
+    lines.append(t(language, "apply-checklist"))
+    for item in rules.checklist(call.documents, counts):
+        mark = "✅" if item.files else ("⬜️" if item.required else "▫️")
+        name = html.escape(localized(item.name, language), quote=False)  # staff-written text
+        lines.append(f"{mark} {name}" + (f" ({item.files})" if item.files else ""))
+    problems = rules.submission_problems(
+        competition=call,
+        eligibility=submission.eligibility,
+        answers=submission.answers,
+        uploaded=counts,
+        now=now(),
+    )
+    rows = []
+    if rules.is_open(call, now()):
+        rows.append([(t(language, "apply-upload"), application_data("docs", submission.id))])
+        edits = [
+            (
+                t(language, "wz-edit", field=t(language, f"apply-field-{f}")),
+                application_data("edit", submission.id, f),
+            )
+            for f in rules.FORM_FIELDS
+        ]
+        rows += [edits[i : i + 2] for i in range(0, len(edits), 2)]
+        if submission.status == "submitted":
+            rows.append(
+                [(t(language, "apply-withdraw"), application_data("withdraw", submission.id))]
+            )
+        elif not problems:
+            rows.append([(t(language, "apply-submit"), application_data("submit", submission.id))])
+    if problems and submission.status != "submitted":
+        lines.append("")
+        lines += [t(language, problem) for problem in problems]
+    await message.reply_text(
+        "\n".join(lines), reply_markup=inline(rows) if rows else main_menu(language)
+    )
+
+
+# -- documents -------------------------------------------------------------------------------
+
+
+async def send_checklist(
+    message: Message, context: BotContext, user: User, language: str, submission: Submission
+) -> None:
+    async with context.db.session() as session:
+        call = await session.get(Competition, submission.competition_id)
+        counts = await uploaded_counts(session, submission_id=submission.id)
+    rows = [
+        [
+            (
+                ("✅ " if item.files else "📎 ") + localized(item.name, language),
+                application_data("doc", submission.id, item.key),
+            )
+        ]
+        for item in rules.checklist(call.documents, counts)
+    ]
+    rows.append(
+        [(t(language, "apply-back-to-overview"), application_data("overview", submission.id))]
+    )
+    await message.reply_text(
+        t(language, "apply-choose-document", limit=20), reply_markup=inline(rows)
+    )
+
+
+async def ask_upload(
+    message: Message,
+    context: BotContext,
+    user: User,
+    language: str,
+    submission: Submission,
+    requirement: str,
+) -> None:
+    await _save_step(context, user, submission, f"doc:{requirement}")
+    async with context.db.session() as session:
+        call = await session.get(Competition, submission.competition_id)
+        counts = await uploaded_counts(session, submission_id=submission.id)
+    name = next(
+        (localized(doc["name"], language) for doc in call.documents if doc["key"] == requirement),
+        requirement,
+    )
+    rows = [[(t(language, "apply-upload-done"), application_data("docdone", submission.id))]]
+    if counts.get(requirement):
+        rows.append(
+            [
+                (
+                    t(language, "apply-remove-files"),
+                    application_data("docdel", submission.id, requirement),
+                )
+            ]
+        )
+    await message.reply_text(
+        t(language, "apply-send-files", document=name, limit=20), reply_markup=inline(rows)
+    )
+
+
+async def take_file(
+    update: Update,
+    context: BotContext,
+    user: User,
+    language: str,
+    dialogue: Dialogue,
+    submission: Submission,
+    call: Competition,
+) -> None:
+    """A document or photo while the user is on a document of the checklist (the caller has
+    checked that the submission is the user's organization's)."""
+    message = update.effective_message
+    requirement = dialogue.step[4:]
+    if not rules.is_open(call, now()):
+        await message.reply_text(t(language, "apply-closed"))
+        return
+    if message.document is not None:
+        attachment, file_name = message.document, message.document.file_name or ""
+    elif message.photo:
+        attachment, file_name = message.photo[-1], f"photo-{message.message_id}.jpg"
+    else:
+        await message.reply_text(t(language, "doc-need-file"))
+        return
+    try:
+        check_size(attachment.file_size)  # before downloading: bots may fetch at most 20 MB
+        telegram_file = await attachment.get_file()
+        data = bytes(await telegram_file.download_as_bytearray())
+        if len(data) > INSPECT_IN_THREAD_ABOVE:  # hashing megabytes would hold up every chat
+            inspected = await asyncio.to_thread(inspect, data, file_name)
+        else:
+            inspected = inspect(data, file_name)
+    except Invalid as refusal:
+        await message.reply_text(t(language, refusal.key, **refusal.params))
+        return
+    async with context.db.session() as session:
+        existing = [
+            doc
+            for doc in await documents_of(session, submission_id=submission.id)
+            if doc.sha256 == inspected.sha256
+        ]
+    if existing:
+        await message.reply_text(
+            t(language, "doc-duplicate", name=existing[0].file_name or existing[0].requirement)
+        )
+        return
+    store = FileStore(Path(context.settings.file_store_dir))
+    await asyncio.to_thread(store.save, data, inspected.sha256, inspected.extension)
+    async with context.db.session() as session:
+        document = await add_document(
+            session,
+            document=SubmissionDocument(
+                submission_id=submission.id,
+                requirement=requirement,
+                telegram_file_id=attachment.file_id,
+                telegram_file_unique_id=attachment.file_unique_id,
+                file_name=file_name[:255],
+                kind=inspected.kind,
+                mime_type=inspected.mime_type,
+                size=inspected.size,
+                sha256=inspected.sha256,
+                uploaded_by_user_id=user.id,
+            ),
+        )
+    await message.reply_text(
+        t(language, "doc-accepted", name=file_name or inspected.kind, position=document.position)
+    )
+
+
+# -- typed answers ---------------------------------------------------------------------------
+
+
+async def on_message(update: Update, context: BotContext, user: User, dialogue: Dialogue) -> None:
+    """A message while the user is in an application. The router calls this inside the update's
+    one session (storage/db.py), so the rows below are loaded once for the whole update."""
+    message = update.effective_message
+    await note_seen(context, user)
+    language = language_for(user, update.effective_user, context.settings.default_language)
+    text = message.text
+    submission = await _own_submission(context, user, dialogue.data.get("submission_id"))
+    if submission is None:
+        async with context.db.session() as session:
+            await end_dialogue(session, user_id=user.id)
+        await message.reply_text(t(language, "button-stale"), reply_markup=main_menu(language))
+        return
+    if text is not None and (
+        text in all_texts("dialogue-cancel") or text in all_texts("dialogue-back")
+    ):
+        await pause(message, context, user, language)
+        return
+    async with context.db.session() as session:
+        call = await session.get(Competition, submission.competition_id)
+    if dialogue.step.startswith("doc:"):
+        await take_file(update, context, user, language, dialogue, submission, call)
+        return
+    if not dialogue.step.startswith("f:"):
+        await message.reply_text(t(language, "invalid-use-buttons"))
+        return
+    field = dialogue.step[2:]
+    if not rules.is_open(call, now()):
+        await message.reply_text(t(language, "apply-closed"))
+        return
+    if text is None:
+        await message.reply_text(t(language, "invalid-need-text"))
+        return
+    try:
+        value = rules.accept(field, text, competition=call)
+    except Invalid as refusal:
+        await message.reply_text(t(language, refusal.key, **refusal.params))
+        return
+    try:
+        async with context.db.session() as session:
+            submission = await save_submission(
+                session,
+                submission_id=submission.id,
+                revision=dialogue.data["revision"],
+                values={"answers": {**submission.answers, field: value}},
+                # In the update's session the next step (advance, send_overview: _save_step)
+                # commits the answer with the step: one write transaction, not two.
+                commit=not context.db.in_update_session(),
+            )
+    except StaleRevision:
+        await message.reply_text(t(language, "apply-changed-meanwhile"))
+        fresh = await _submission(context, submission.id)
+        await ask_field(
+            message,
+            context,
+            user,
+            language,
+            fresh,
+            field,
+            editing=dialogue.data.get("editing", False),
+        )
+        return
+    if dialogue.data.get("editing"):
+        await send_overview(message, context, user, language, submission)
+    else:
+        await advance(message, context, user, language, submission)
+
+
+async def pause(message: Message, context: BotContext, user: User, language: str) -> None:
+    """Leave the application for now: the draft stays, /calls continues it."""
+    async with context.db.session() as session:
+        await end_dialogue(session, user_id=user.id)
+    await message.reply_text(t(language, "apply-paused"), reply_markup=main_menu(language))
+
+
+async def _own_submission(
+    context: BotContext, user: User, submission_id: object
+) -> Submission | None:
+    """The submission if it is the user's organization's (re-checked on every update)."""
+    if not isinstance(submission_id, int):
+        return None
+    async with context.db.session() as session:
+        return await own_submission(session, submission_id=submission_id, user_id=user.id)
+
+
+# -- buttons ---------------------------------------------------------------------------------
+
+
+async def on_button(update: Update, context: BotContext) -> None:
+    """ "ap:<action>:<id>[:<arg>]": calls by id are public; submissions must be the user's own.
+
+    One database session for the whole update (storage/db.py)."""
+    async with context.db.update_session():
+        await _on_button(update, context)
+
+
+async def _on_button(update: Update, context: BotContext) -> None:
+    query = update.callback_query
+    async with context.db.session() as session:
+        user, dialogue = await user_and_dialogue(session, telegram_id=update.effective_user.id)
+    if user is None:  # first contact by a forwarded or very old button
+        user, language = await current_user(update, context)
+    else:
+        await note_seen(context, user)
+        language = language_for(user, update.effective_user, context.settings.default_language)
+    parsed = parse_application(query.data)
+    if parsed is None:
+        await refuse_button(query, language)
+        return
+    action, item_id, arg = parsed
+    message = query.message
+    if action == "page":
+        await query.answer()
+        await send_call_list(message, context, user, language, page=item_id, edit=True)
+        return
+    if action in ("open", "apply"):
+        async with context.db.session() as session:
+            call = await session.get(Competition, item_id)
+        if call is None or call.status == "draft":
+            await refuse_button(query, language)
+            return
+        await query.answer()
+        if action == "open":
+            await send_call_card(message, context, user, language, call)
+        else:
+            await begin(message, context, user, language, call)
+        return
+    submission = await _own_submission(context, user, item_id)
+    if submission is None:
+        await refuse_button(query, language)
+        return
+    async with context.db.session() as session:
+        call = await session.get(Competition, submission.competition_id)
+    if action != "overview" and not rules.is_open(call, now()):
+        await query.answer(t(language, "apply-closed"), show_alert=True)
+        return
+    await query.answer()
+    if action == "el":
+        key, _, answer = (arg or "").rpartition("-")
+        expected = dialogue is not None and dialogue.name == APPLY and dialogue.step == f"el:{key}"
+        if (
+            not expected
+            or answer not in ("yes", "no")
+            or key not in {q["key"] for q in call.eligibility}
+        ):
+            await refuse_button(query, language)
+            return
+        await drop_buttons(query)
+        await _save_eligibility(
+            message, context, user, language, submission, {**submission.eligibility, key: answer}
+        )
+    elif action == "elfix":
+        if arg not in submission.eligibility:
+            await refuse_button(query, language)
+            return
+        await drop_buttons(query)
+        answers = {k: v for k, v in submission.eligibility.items() if k != arg}
+        await _save_eligibility(message, context, user, language, submission, answers)
+    elif action == "edit" and arg in rules.FORM_FIELDS:
+        await ask_field(message, context, user, language, submission, arg, editing=True)
+    elif action == "docs":
+        await send_checklist(message, context, user, language, submission)
+    elif action == "doc" and arg in {doc["key"] for doc in call.documents}:
+        await ask_upload(message, context, user, language, submission, arg)
+    elif action == "docdel" and arg in {doc["key"] for doc in call.documents}:
+        async with context.db.session() as session:
+            await remove_documents(session, submission_id=submission.id, requirement=arg)
+        await drop_buttons(query)
+        await ask_upload(message, context, user, language, submission, arg)
+    elif action in ("docdone", "overview"):
+        await drop_buttons(query)
+        await send_overview(
+            message, context, user, language, await _submission(context, submission.id)
+        )
+    elif action == "submit":
+        await drop_buttons(query)
+        await _submit(message, context, user, language, submission, call)
+    elif action == "withdraw":
+        await drop_buttons(query)
+        async with context.db.session() as session:
+            done = await withdraw(session, submission=submission, now=now())
+        await on_application_changed(context.db, submission_id=submission.id)
+        await message.reply_text(t(language, "apply-withdrawn" if done else "button-stale"))
+        await send_overview(
+            message, context, user, language, await _submission(context, submission.id)
+        )
+    else:
+        await refuse_button(query, language)
+
+
+async def _save_eligibility(
+    message: Message,
+    context: BotContext,
+    user: User,
+    language: str,
+    submission: Submission,
+    answers: dict,
+) -> None:
+    try:
+        async with context.db.session() as session:
+            submission = await save_submission(
+                session,
+                submission_id=submission.id,
+                revision=submission.revision,
+                values={"eligibility": answers},
+                commit=not context.db.in_update_session(),  # advance commits it with the step
+            )
+    except StaleRevision:
+        await message.reply_text(t(language, "apply-changed-meanwhile"))
+        submission = await _submission(context, submission.id)
+    await advance(message, context, user, language, submission)
+
+
+async def _submit(
+    message: Message,
+    context: BotContext,
+    user: User,
+    language: str,
+    submission: Submission,
+    call: Competition,
+) -> None:
+    async with context.db.session() as session:
+        counts = await uploaded_counts(session, submission_id=submission.id)
+        problems = rules.submission_problems(
+            competition=call,
+            eligibility=submission.eligibility,
+            answers=submission.answers,
+            uploaded=counts,
+            now=now(),
+        )
+        if problems:
+            await message.reply_text("\n".join(t(language, problem) for problem in problems))
+            return
+        place = await session.get(Municipality, call.municipality_id)
+        # Plain values: a retried numbering rolls the session back and expires loaded rows.
+        zone_name, prefix = place.timezone, f"{place.code}-{now().year}-"
+        first = await submit_with_reference(
+            session, submission=submission, prefix=prefix, now=now()
+        )
+    if not first:  # a double tap: already submitted
+        return
+    await on_application_changed(context.db, submission_id=submission.id)
+    fresh = await _submission(context, submission.id)
+    async with context.db.session() as session:
+        documents = await documents_of(session, submission_id=fresh.id)
+        organization = await session.get(Organization, fresh.organization_id)
+        await _notify_staff(session, call, organization)
+    listing = "\n".join(f"• {doc.file_name or doc.kind}" for doc in documents)
+    await message.reply_text(
+        t(
+            language,
+            "apply-receipt",
+            reference=fresh.reference,
+            title=localized(call.title, language),
+            when=moment(fresh.submitted_at, _zone(zone_name)),
+            documents=listing,
+        ),
+        reply_markup=main_menu(language),
+    )
+    async with context.db.session() as session:
+        await end_dialogue(session, user_id=user.id)
+
+
+async def _notify_staff(session, call: Competition, organization: Organization) -> None:
+    """One message per staff member per call per five minutes, however many arrive together."""
+    bucket = int(now().timestamp() // 300)
+    for chat_id in await staff_chat_ids(session, municipality_id=call.municipality_id):
+        from storage.queries.users import get_user
+
+        staff = await get_user(session, telegram_id=chat_id)
+        language = (staff.language if staff else None) or "ru"
+        await enqueue(
+            session,
+            chat_id=chat_id,
+            user_id=staff.id if staff else None,
+            dedupe_key=f"newsub:c{call.id}:u{chat_id}:{bucket}",
+            text=t(language, "apply-staff-notice", title=localized(call.title, language)),
+        )
+    await session.commit()
+
+
+# -- staff: /submissions ---------------------------------------------------------------------
+
+
+async def submissions_command(update: Update, context: BotContext) -> None:
+    """/submissions: each call's applications with their status (staff of its municipality)."""
+    from bot.rules.access import can
+    from handlers.staff import actor_of, places_for
+    from storage.queries.competitions import competitions_of
+    from storage.queries.submissions import submissions_of_competition
+
+    user, language = await current_user(update, context)
+    actor = await actor_of(context, user)
+    places = await places_for(context, actor, "competition.view")
+    if not places:
+        await update.effective_message.reply_text(t(language, "staff-not-allowed"))
+        return
+    lines = []
+    async with context.db.session() as session:
+        for place in places:
+            for call in await competitions_of(session, municipality_id=place.id):
+                if call.status == "draft" or not can(
+                    actor, "competition.view", call.municipality_id
+                ):
+                    continue
+                rows = await submissions_of_competition(session, competition_id=call.id)
+                title = html.escape(localized(call.title, language), quote=False)
+                lines.append(f"<b>{title}</b> — {len(rows)}")
+                for row in rows:
+                    organization = await session.get(Organization, row.organization_id)
+                    name = html.escape(organization.name, quote=False)
+                    state = t(language, f"apply-state-{row.status}")
+                    lines.append(f"• {row.reference} · {name} · {state}")
+    await update.effective_message.reply_text(
+        "\n".join(lines) or t(language, "apply-no-submissions")
+    )

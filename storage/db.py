@@ -1,0 +1,123 @@
+"""The database engine and sessions: SQLite by default, PostgreSQL for larger deployments."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from contextvars import ContextVar
+from pathlib import Path
+
+from sqlalchemy import event
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+# Updates are handled up to 64 at a time (bot/update_order.py), each holding a connection while
+# it works (one session per update, see Database.update_session), so the pool must not be the
+# bottleneck (SQLAlchemy's default is 5 + 10). A connection is returned as soon as its session
+# commits or closes, so most of these stay idle.
+POOL_SIZE, POOL_OVERFLOW = 20, 44
+# PostgreSQL closes idle connections on its side eventually; replace them before that instead
+# of pinging before every checkout (pool_pre_ping costs a round trip per session).
+POOL_RECYCLE_SECONDS = 1800
+
+# The session of the update being handled, if its handler opened one (Database.update_session).
+_update_session: ContextVar[AsyncSession | None] = ContextVar("update_session", default=None)
+
+
+def async_database_url(url: str) -> str:
+    """Accept the URLs people write and pick the async driver the bot uses for each."""
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url.removeprefix("postgres://")
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        parsed = parsed.set(drivername="sqlite+aiosqlite")
+    elif parsed.get_backend_name() == "postgresql":
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed.render_as_string(hide_password=False)
+
+
+def is_sqlite(url: str) -> bool:
+    return make_url(async_database_url(url)).get_backend_name() == "sqlite"
+
+
+def _prepare_sqlite_file(url: str) -> None:
+    database = make_url(url).database
+    if database and database != ":memory:" and not database.startswith("file:"):
+        Path(database).parent.mkdir(parents=True, exist_ok=True)
+
+
+def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
+    # WAL lets readers work while the one writer commits; busy_timeout waits instead of failing.
+    cursor = dbapi_connection.cursor()  # type: ignore[attr-defined]
+    cursor.execute("PRAGMA journal_mode=WAL")
+    # With WAL, NORMAL syncs at checkpoints instead of at every commit: a commit survives a crash
+    # of the bot, only a power cut may lose the last few (SQLite's advice for WAL).
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    # A writer waits its turn rather than fail; under a heavy load the turn can take seconds.
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+def create_engine(url: str) -> AsyncEngine:
+    url = async_database_url(url)
+    if is_sqlite(url):
+        _prepare_sqlite_file(url)
+        # SQLite has one writer. Writers that cannot get the lock wait in SQLite's busy handler,
+        # which polls with growing sleeps: with dozens of connections writing at once some wait
+        # out busy_timeout ("database is locked"). SQLAlchemy's default pool (5 + 10) keeps the
+        # writers few; the rest of the updates queue for a connection in order.
+        engine = create_async_engine(url)
+        event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_async_engine(
+        url, pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW, pool_recycle=POOL_RECYCLE_SECONDS
+    )
+
+
+class Database:
+    """One engine per process; one session per update (`async with db.session() as s`).
+
+    A handler that wraps its work in `async with db.update_session():` makes every
+    `db.session()` inside it (in any function it calls) the same session: the rows it loaded
+    stay in that session's identity map (`session.get` of a loaded row costs no query) and the
+    update checks out one connection instead of one per query. Queries still commit where they
+    always did, so every answer is committed before the next question is shown."""
+
+    def __init__(self, url: str) -> None:
+        self.url = async_database_url(url)
+        self.engine = create_engine(self.url)
+        self._sessions = async_sessionmaker(
+            self.engine, class_=AsyncSession, expire_on_commit=False
+        )
+
+    @asynccontextmanager
+    async def session(self) -> AsyncIterator[AsyncSession]:
+        shared = _update_session.get()
+        if shared is not None:
+            yield shared  # the update's own session: closed by update_session, not here
+            return
+        async with self._sessions() as session:
+            yield session
+
+    def in_update_session(self) -> bool:
+        return _update_session.get() is not None
+
+    @asynccontextmanager
+    async def update_session(self) -> AsyncIterator[AsyncSession]:
+        """One session for everything the enclosed code does; closed (uncommitted work
+        discarded, as when any session closes) when the block ends. Nested use reuses it."""
+        shared = _update_session.get()
+        if shared is not None:
+            yield shared
+            return
+        async with self._sessions() as session:
+            token = _update_session.set(session)
+            try:
+                yield session
+            finally:
+                _update_session.reset(token)
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()

@@ -1,0 +1,38 @@
+"""Apply Alembic migrations programmatically: `ssp-bot migrate`, bot start-up and tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy.engine import Connection
+
+from storage.db import Database
+
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+
+
+def alembic_config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return config
+
+
+async def upgrade_database(db: Database, revision: str = "head") -> str | None:
+    """Bring the schema to `revision`; returns the revision the database is at afterwards."""
+    config = alembic_config()
+
+    def _upgrade(connection: Connection) -> str | None:
+        config.attributes["connection"] = connection
+        command.upgrade(config, revision)
+        return MigrationContext.configure(connection).get_current_revision()
+
+    async with db.engine.begin() as connection:
+        return await connection.run_sync(_upgrade)
+
+
+def head_revision() -> str | None:
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()

@@ -1,0 +1,200 @@
+"""Queries on submissions (applications) and their documents."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import delete, func, select, update
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.models import Member, ReceiptCounter, Submission, SubmissionDocument
+from storage.types import utcnow
+
+
+class StaleRevision(Exception):
+    """Someone else saved this submission since it was read: nothing was written."""
+
+
+async def submission_for(
+    session: AsyncSession, *, competition_id: int, organization_id: int
+) -> Submission | None:
+    query = select(Submission).where(
+        Submission.competition_id == competition_id,
+        Submission.organization_id == organization_id,
+    )
+    return (await session.exec(query)).first()
+
+
+async def own_submission(
+    session: AsyncSession, *, submission_id: int, user_id: int
+) -> Submission | None:
+    """The submission if it belongs to an organization the user is a member of, else None
+    (unknown, or another NCO's: a forged or stale button)."""
+    query = (
+        select(Submission)
+        .join(Member, Member.organization_id == Submission.organization_id)
+        .where(Submission.id == submission_id, Member.user_id == user_id)
+    )
+    return (await session.exec(query)).first()
+
+
+async def start_submission(
+    session: AsyncSession, *, competition_id: int, organization_id: int, user_id: int
+) -> Submission:
+    """The organization's application to the call, created as a draft on first use. Commits."""
+    existing = await submission_for(
+        session, competition_id=competition_id, organization_id=organization_id
+    )
+    if existing is not None:
+        return existing
+    submission = Submission(
+        competition_id=competition_id, organization_id=organization_id, created_by_user_id=user_id
+    )
+    session.add(submission)
+    await session.commit()
+    await session.refresh(submission)
+    return submission
+
+
+async def save_submission(
+    session: AsyncSession, *, submission_id: int, revision: int, values: dict, commit: bool = True
+) -> Submission:
+    """Write `values` only if nobody saved since `revision` was read; raises StaleRevision.
+    Commits, unless `commit` is False: then the caller commits (with the dialogue's next step,
+    in one transaction)."""
+    result = await session.exec(
+        update(Submission)
+        .where(Submission.id == submission_id, Submission.revision == revision)
+        .values(**values, revision=revision + 1, updated_at=utcnow())
+        .returning(Submission)
+        # The row as saved, also into a copy the session already holds: no SELECT afterwards.
+        .execution_options(populate_existing=True)
+    )
+    saved = result.first()
+    if saved is None:
+        # Nothing was written. End the transaction (SQLite holds its write lock from the UPDATE
+        # on) by a commit, not a rollback, which would expire every row loaded in the update's
+        # session (storage/db.py).
+        await session.commit()
+        raise StaleRevision
+    if commit:
+        await session.commit()
+    return saved[0]
+
+
+async def documents_of(session: AsyncSession, *, submission_id: int) -> list[SubmissionDocument]:
+    query = (
+        select(SubmissionDocument)
+        .where(SubmissionDocument.submission_id == submission_id)
+        .order_by(SubmissionDocument.requirement, SubmissionDocument.position)
+    )
+    return list((await session.exec(query)).all())
+
+
+async def uploaded_counts(session: AsyncSession, *, submission_id: int) -> dict[str, int]:
+    query = (
+        select(SubmissionDocument.requirement, func.count())
+        .where(SubmissionDocument.submission_id == submission_id)
+        .group_by(SubmissionDocument.requirement)
+    )
+    return dict((await session.exec(query)).all())
+
+
+async def add_document(
+    session: AsyncSession, *, document: SubmissionDocument
+) -> SubmissionDocument:
+    """Attach a file after the others of its requirement. Commits."""
+    query = select(func.max(SubmissionDocument.position)).where(
+        SubmissionDocument.submission_id == document.submission_id,
+        SubmissionDocument.requirement == document.requirement,
+    )
+    document.position = ((await session.exec(query)).one() or 0) + 1
+    session.add(document)
+    await session.commit()
+    await session.refresh(document)
+    return document
+
+
+async def remove_documents(session: AsyncSession, *, submission_id: int, requirement: str) -> int:
+    result = await session.exec(
+        delete(SubmissionDocument).where(
+            SubmissionDocument.submission_id == submission_id,
+            SubmissionDocument.requirement == requirement,
+        )
+    )
+    await session.commit()
+    return result.rowcount
+
+
+async def withdraw(session: AsyncSession, *, submission: Submission, now: datetime) -> bool:
+    result = await session.exec(
+        update(Submission)
+        .where(Submission.id == submission.id, Submission.status == "submitted")
+        .values(
+            status="withdrawn", withdrawn_at=now, revision=Submission.revision + 1, updated_at=now
+        )
+    )
+    await session.commit()
+    return result.rowcount == 1
+
+
+async def next_reference_number(session: AsyncSession, *, prefix: str) -> int:
+    """Take the next receipt number for `prefix`, atomically, in the session's transaction.
+
+    One statement increments the prefix's counter row and returns the new value; the row stays
+    locked (PostgreSQL) or the database stays reserved (SQLite's one writer) until the caller
+    commits, so two NCOs submitting at the same moment get consecutive numbers. (Receipts given
+    before the counters existed were counted by migration 0009.)"""
+    insert = sqlite_insert if session.bind.dialect.name == "sqlite" else postgresql_insert
+    counter = ReceiptCounter.__table__
+    statement = (
+        insert(counter)
+        .values(prefix=prefix, last=1)
+        .on_conflict_do_update(index_elements=[counter.c.prefix], set_={"last": counter.c.last + 1})
+        .returning(counter.c.last)
+    )
+    return (await session.exec(statement)).scalar_one()
+
+
+async def submit_with_reference(
+    session: AsyncSession, *, submission: Submission, prefix: str, now: datetime
+) -> bool:
+    """Draft or withdrawn -> submitted, once, in one transaction. Commits.
+
+    The first submission takes the next receipt number (`prefix` + 4 digits); a resubmission
+    after withdrawing keeps its number. A second tap finds it submitted and changes nothing
+    (no number is used up)."""
+    result = await session.exec(
+        update(Submission)
+        .where(Submission.id == submission.id, Submission.status.in_(("draft", "withdrawn")))
+        .values(
+            status="submitted", submitted_at=now, revision=Submission.revision + 1, updated_at=now
+        )
+        .returning(Submission.reference)
+    )
+    row = result.first()
+    if row is None:
+        await session.commit()
+        return False
+    if row.reference is None:
+        number = await next_reference_number(session, prefix=prefix)
+        await session.exec(
+            update(Submission)
+            .where(Submission.id == submission.id)
+            .values(reference=f"{prefix}{number:04d}")
+        )
+    await session.commit()
+    return True
+
+
+async def submissions_of_competition(
+    session: AsyncSession, *, competition_id: int
+) -> list[Submission]:
+    query = (
+        select(Submission)
+        .where(Submission.competition_id == competition_id, Submission.status != "draft")
+        .order_by(Submission.submitted_at)
+    )
+    return list((await session.exec(query)).all())

@@ -1,0 +1,81 @@
+"""Migrations and column types, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlmodel import SQLModel
+
+from storage.db import Database, async_database_url
+from storage.migrate import head_revision, upgrade_database
+from storage.models import User
+from storage.queries.users import get_or_create_user, get_user, set_language
+
+
+async def test_migrations_upgrade_an_empty_database(database_url: str) -> None:
+    db = Database(database_url)
+    try:
+        assert await upgrade_database(db) == head_revision()
+        # Running again is a no-op, as at every start.
+        assert await upgrade_database(db) == head_revision()
+
+        def differences(connection):
+            return compare_metadata(MigrationContext.configure(connection), SQLModel.metadata)
+
+        async with db.engine.connect() as connection:
+            assert await connection.run_sync(differences) == []
+    finally:
+        await db.dispose()
+
+
+async def test_telegram_ids_are_64_bit_and_times_utc(database: Database) -> None:
+    big_id = 2**62 + 12345
+    async with database.session() as session:
+        _, created = await get_or_create_user(session, telegram_id=big_id)
+        assert created
+    async with database.session() as session:
+        stored = await get_user(session, telegram_id=big_id)
+    assert stored is not None and stored.telegram_id == big_id
+    assert stored.created_at.tzinfo is not None
+    assert stored.created_at.utcoffset() == timedelta(0)
+    assert abs(datetime.now(UTC) - stored.created_at) < timedelta(minutes=1)
+
+
+async def test_times_in_other_zones_are_stored_as_the_same_moment(database: Database) -> None:
+    bishkek_noon = datetime(2026, 3, 1, 12, 0, tzinfo=timezone(timedelta(hours=6)))
+    async with database.session() as session:
+        session.add(User(telegram_id=7, created_at=bishkek_noon, last_seen_at=bishkek_noon))
+        await session.commit()
+    async with database.session() as session:
+        stored = await get_user(session, telegram_id=7)
+    assert stored.created_at == datetime(2026, 3, 1, 6, 0, tzinfo=UTC)
+
+
+@pytest.mark.bad_input
+async def test_naive_times_are_refused(database: Database) -> None:
+    async with database.session() as session:
+        session.add(User(telegram_id=8, created_at=datetime(2026, 1, 1)))
+        with pytest.raises(Exception, match="naive datetime"):
+            await session.commit()
+
+
+async def test_language_choice_is_stored(database: Database) -> None:
+    async with database.session() as session:
+        await set_language(session, telegram_id=99, language="ky")
+    async with database.session() as session:
+        assert (await get_user(session, telegram_id=99)).language == "ky"
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("sqlite:///data/x.sqlite3", "sqlite+aiosqlite:///data/x.sqlite3"),
+        ("postgres://u:p@h/db", "postgresql+psycopg://u:p@h/db"),
+        ("postgresql://u@h:5432/db", "postgresql+psycopg://u@h:5432/db"),
+    ],
+)
+def test_database_urls_get_async_drivers(given: str, expected: str) -> None:
+    assert async_database_url(given) == expected
