@@ -14,7 +14,7 @@ from storage.queries.subscriptions import subscriptions_of
 from storage.queries.users import get_user
 
 # How long the bot must stay silent before a step counts as answered in full.
-QUIET = 0.15
+QUIET = 0.3
 
 DESCRIPTION = "Помогаем детям трудовых мигрантов в Караколе учиться, заниматься спортом и отдыхать."
 

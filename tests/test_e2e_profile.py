@@ -215,7 +215,7 @@ async def test_a_restart_resumes_at_the_same_question(
             "inn": "01234567890123",
         }
         await user.send("/start")
-        resumed = messages(await settle(user))
+        resumed = messages(await settle(user, messages=2))
         assert [event.text for event in resumed] == [
             t("ru", "dialogue-resume"),
             question("ru", "municipality", 4),
@@ -343,7 +343,7 @@ async def test_a_second_start_mid_dialogue_resumes_once(
     user = sandbox.user(13_400, first_name="Cholpon", language_code="ky")
     await at_question(user, "ky", "phone")
     await user.send("/start")
-    replies = messages(await settle(user))
+    replies = messages(await settle(user, messages=2))
     assert [event.text for event in replies] == [
         t("ky", "dialogue-resume"),
         question("ky", "phone", 5),

@@ -218,7 +218,7 @@ async def test_an_unknown_or_malformed_link_gets_a_friendly_start(
 async def test_a_link_to_a_call_that_does_not_exist(sandbox: SandboxClient) -> None:
     user = sandbox.user(21_007, first_name="Asel", language_code="ky")
     await user.send("/start c-17")
-    events = messages(await settle(user))
+    events = messages(await settle(user, messages=2))
     assert events[0].text == t("ky", "link-call-missing")
     assert events[-1].html.startswith(t("ky", "start-welcome", name="Asel"))
 
