@@ -22,7 +22,7 @@ from bot.reminders import ReminderWorker
 from bot.reminders import schedule_on as schedule_reminders
 from bot.settings import Settings
 from bot.startup import publish_command_menu
-from bot.webhook import WebhookServer
+from bot.webhook import FeedConfig, WebhookServer
 from storage.db import Database
 from storage.migrate import upgrade_database
 
@@ -77,6 +77,9 @@ async def _connect(
             secret=settings.webhook_secret,
             listen=settings.webhook_listen,
             port=settings.webhook_port,
+            feeds=FeedConfig(
+                default_language=settings.default_language, base_url=settings.feed_base_url
+            ),
         )
         application.bot_data["webhook"] = webhook
         await webhook.start()

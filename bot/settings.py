@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, ValidationError, field_validator, model_validator
@@ -34,6 +35,7 @@ EXAMPLES = {
     "WEBHOOK_LISTEN": "WEBHOOK_LISTEN=0.0.0.0",
     "WEBHOOK_PORT": "WEBHOOK_PORT=8443",
     "WEBHOOK_SECRET": "WEBHOOK_SECRET=a-long-random-string (letters, digits, _ and -)",
+    "PUBLIC_BASE_URL": "PUBLIC_BASE_URL=https://bot.example.org",
     "LOG_LEVEL": "LOG_LEVEL=INFO",
     "LOG_FORMAT": "LOG_FORMAT=text (or json)",
     "SEND_RATE_PER_SECOND": "SEND_RATE_PER_SECOND=30",
@@ -65,6 +67,9 @@ class Settings(BaseSettings):
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = Field(default=8443, ge=1, le=65535)
     webhook_secret: str = ""
+    # Where readers reach the webhook server's public pages (the open-calls feeds); empty: the
+    # scheme and host of WEBHOOK_URL. Feeds name their own address with it.
+    public_base_url: str = ""
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     # "text": one key=value line per record; "json": one JSON object per line (for collectors).
     log_format: Literal["text", "json"] = "text"
@@ -97,7 +102,7 @@ class Settings(BaseSettings):
             raise ValueError("only SQLite (sqlite:///path) and PostgreSQL URLs are supported")
         return value
 
-    @field_validator("bot_api_base_url", "webhook_url")
+    @field_validator("bot_api_base_url", "webhook_url", "public_base_url")
     @classmethod
     def _http_url(cls, value: str) -> str:
         value = value.strip().rstrip("/")
@@ -163,6 +168,14 @@ class Settings(BaseSettings):
     @property
     def uses_webhook(self) -> bool:
         return bool(self.webhook_url)
+
+    @property
+    def feed_base_url(self) -> str:
+        """The public origin of the feeds: PUBLIC_BASE_URL, else WEBHOOK_URL's scheme and host."""
+        if self.public_base_url:
+            return self.public_base_url
+        parts = urlsplit(self.webhook_url)
+        return f"{parts.scheme}://{parts.netloc}" if parts.netloc else ""
 
     def require_token(self) -> None:
         if not self.bot_token:

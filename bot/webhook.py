@@ -6,6 +6,9 @@
 - `GET /healthz`: `200 {"ok": true, ...}` with the update queue's length and the outbox's rows
   per status while the bot runs and its database answers; `503` otherwise. For the operator's
   monitoring and the reverse proxy's health check; it shows counts only.
+- `GET /feed/calls.json` and `GET /feed/calls.atom`: the public feeds of open calls
+  (bot/feeds.py, docs/feeds.md), when the server is given a `feeds` configuration. They need no
+  secret: they hold only what a published call's card shows.
 
 Stopping (`stop()`): the server stops accepting requests and finishes those it is reading; the
 updates already accepted are handled by `Application.stop()` afterwards (runner.py), and the
@@ -18,12 +21,14 @@ from __future__ import annotations
 import hmac
 import json
 import logging
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from aiohttp import web
 from telegram import Update
 from telegram.ext import Application
 
+from bot.feeds import add_feed_routes
 from storage.db import Database
 from storage.queries.outbox import outbox_counts
 
@@ -32,6 +37,15 @@ log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 (a header name)
 HEALTH_PATH = "/healthz"
 MAX_BODY = 1024 * 1024  # an update is a few kilobytes; Telegram sends files by reference
+
+
+@dataclass(frozen=True)
+class FeedConfig:
+    """What the public feeds need to know: the language without `?lang=` and the public origin
+    their self links name (PUBLIC_BASE_URL)."""
+
+    default_language: str
+    base_url: str
 
 
 class WebhookServer:
@@ -44,6 +58,7 @@ class WebhookServer:
         secret: str,
         listen: str,
         port: int,
+        feeds: FeedConfig | None = None,
     ) -> None:
         if not secret:
             raise ValueError("a webhook needs a secret token")
@@ -54,6 +69,7 @@ class WebhookServer:
         self.secret = secret.encode()
         self.listen = listen
         self.port = port
+        self.feeds = feeds
         self.accepting = False
         self.refused = 0
         self._runner: web.AppRunner | None = None
@@ -62,6 +78,15 @@ class WebhookServer:
         app = web.Application(client_max_size=MAX_BODY)
         app.router.add_post(self.path, self.receive)
         app.router.add_get(HEALTH_PATH, self.health)
+        if self.feeds is not None:
+            add_feed_routes(
+                app,
+                self.db,
+                default_language=self.feeds.default_language,
+                # Known once the application has asked getMe (initialize), before serving.
+                bot_username=lambda: self.application.bot.username,
+                base_url=self.feeds.base_url,
+            )
         return app
 
     async def start(self) -> None:

@@ -19,6 +19,7 @@ from sandbox import SandboxClient, StandIn
 from storage.db import Database, async_database_url
 
 TEST_TOKEN = "123456789:TEST-token_for-the-local-stand-in"
+WEBHOOK_SECRET = "hook-Secret_123456"
 
 
 @pytest.fixture(scope="session")
@@ -88,6 +89,25 @@ def make_settings(tmp_path: Path, database_url: str):
         }
         values.update(overrides)
         return Settings(**values)
+
+    return make
+
+
+@pytest.fixture
+def webhook_settings(standin: StandIn, make_settings):
+    """Settings for the bot in webhook mode on a free local port, against the stand-in."""
+    from tests.test_e2e_modes import free_port
+
+    def make(**overrides: object) -> Settings:
+        port = free_port()
+        return make_settings(
+            bot_api_base_url=standin.url,
+            webhook_url=f"http://127.0.0.1:{port}/tg/hook",
+            webhook_secret=WEBHOOK_SECRET,
+            webhook_listen="127.0.0.1",
+            webhook_port=port,
+            **overrides,
+        )
 
     return make
 

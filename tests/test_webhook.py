@@ -4,7 +4,6 @@ health endpoint reports, and stopping finishes what is in flight and keeps the r
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 
 import aiohttp
 import pytest
@@ -13,28 +12,10 @@ from bot.i18n import t
 from bot.runner import running_bot
 from sandbox import SandboxClient, StandIn
 from storage.db import Database
-from tests.test_e2e_modes import free_port
+from tests.conftest import WEBHOOK_SECRET as SECRET
 from tests.test_outbox import add_users, enqueue_broadcast, outbox_rows, wait_until
 
-SECRET = "hook-Secret_123456"
-
 pytestmark = pytest.mark.filterwarnings("ignore:.*retry_after:DeprecationWarning")
-
-
-@pytest.fixture
-def webhook_settings(standin: StandIn, make_settings) -> Callable:
-    def make(**overrides: object):
-        port = free_port()
-        return make_settings(
-            bot_api_base_url=standin.url,
-            webhook_url=f"http://127.0.0.1:{port}/tg/hook",
-            webhook_secret=SECRET,
-            webhook_listen="127.0.0.1",
-            webhook_port=port,
-            **overrides,
-        )
-
-    return make
 
 
 def forged(user_id: int) -> dict:
