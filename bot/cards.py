@@ -6,12 +6,12 @@ is what NCOs get."""
 from __future__ import annotations
 
 import html
-from datetime import date, datetime
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.formatting import day, localized, moment, money
 from bot.i18n import t
-from bot.rules.competition import reporting_dates
+from bot.rules import reporting
 from storage.models import Competition, CompetitionAmendment, Municipality, Topic
 
 
@@ -76,17 +76,24 @@ def competition_card(
         ],
     )
     if competition.reporting.get("kind") and competition.period_start:
-        dates = reporting_dates(
-            competition.reporting["kind"],
-            start=competition.period_start,
-            end=competition.period_end,
-            given=[_date(value) for value in competition.reporting.get("dates", [])],
+        slots = reporting.schedule(
+            competition.reporting, start=competition.period_start, end=competition.period_end
         )
+        interim = [slot.due_on for slot in slots if slot.kind == reporting.PERIODIC]
+        if interim and competition.reporting["kind"] in ("monthly", "quarterly", "dates"):
+            lines.append(
+                t(
+                    language,
+                    f"card-reporting-{competition.reporting['kind']}",
+                    dates=", ".join(day(value) for value in interim),
+                )
+            )
         lines.append(
             t(
                 language,
-                f"card-reporting-{competition.reporting['kind']}",
-                dates=", ".join(day(value) for value in dates),
+                "card-reporting-final",
+                date=day(slots[-1].due_on),
+                days=reporting.final_days(competition.reporting),
             )
         )
     moves = [a for a in amendments or [] if a.kind == "deadline"]
@@ -114,7 +121,3 @@ def _section(language: str, key: str, items: list[str]) -> list[str]:
 
 def _escape(text: str) -> str:
     return html.escape(text, quote=False)
-
-
-def _date(value: str) -> date:
-    return date.fromisoformat(value)

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.formatting import localized, number
 from bot.i18n import t
+from bot.reporting import create_reports
 from bot.rules import selection as rules
 from bot.rules.validation import Invalid
 from storage.models import (
@@ -24,6 +26,7 @@ from storage.models import (
     Award,
     CommissionAssignment,
     Competition,
+    Municipality,
     Organization,
     Outcome,
     Review,
@@ -559,7 +562,8 @@ async def publish_decision(
     default_language: str,
 ) -> list[Award]:
     """Publish the decision once: the call becomes "decided", winners get awards (the contract
-    period and the call's reporting schedule), every applicant is told the outcome, its score and
+    period and the call's reporting schedule, whose report-due rows are created with them),
+    every applicant is told the outcome, its score and
     the reason in their language. A second publication is refused. Commits."""
     if call.status == "decided":
         raise Invalid("sel-already-decided")
@@ -608,6 +612,10 @@ async def publish_decision(
         )
         session.add(award)
         awards.append(award)
+    await session.flush()  # the awards' ids, for their reports
+    place = await session.get(Municipality, call.municipality_id)
+    for award in awards:
+        await create_reports(session, award=award, zone=ZoneInfo(place.timezone), now=now)
     event = record(
         session,
         action="decision.publish",

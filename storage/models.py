@@ -13,6 +13,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -630,7 +631,7 @@ class Outcome(SQLModel, table=True):
 class Award(SQLModel, table=True):
     """The decision to fund a submission, made when the decision is published: the amount, the
     contract period and the reporting schedule's definition copied from the call (`reporting`,
-    e.g. {"kind": "quarterly"}); report-due rows are derived from it elsewhere."""
+    e.g. {"kind": "quarterly"}); its report-due rows (bot/reporting.py) are created with it."""
 
     __tablename__ = "awards"
 
@@ -778,7 +779,7 @@ class Reminder(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     # e.g. "dl:c12:v2:u34:draft-7d": call 12 at version 2, user 34, the 7-day draft reminder.
     key: str = Field(max_length=64)
-    # deadline-draft, deadline-subscriber (later: report-due, report-overdue, ...)
+    # deadline-draft, deadline-subscriber, report-due, report-overdue, report-escalation
     kind: str = Field(max_length=24)
     user_id: int = Field(
         sa_column=Column(
@@ -794,6 +795,13 @@ class Reminder(SQLModel, table=True):
     submission_id: int | None = Field(
         default=None,
         sa_column=Column(Integer, ForeignKey("submissions.id", ondelete="CASCADE"), nullable=True),
+    )
+    # For report reminders: the report they are about.
+    report_due_id: int | None = Field(
+        default=None,
+        sa_column=Column(
+            Integer, ForeignKey("report_dues.id", ondelete="CASCADE"), index=True, nullable=True
+        ),
     )
     # The moment the reminder is about (the deadline, a report's due date).
     event_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
@@ -858,5 +866,97 @@ class ReminderSettings(SQLModel, table=True):
     )
     rules: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     updated_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
+    )
+
+
+# -- reporting: what an award owes, and what the NCO filed --------------------------------------
+
+
+class ReportDue(SQLModel, table=True):
+    """One report an award owes (bot/rules/reporting.py derives the schedule), with what the NCO
+    filed for it and the staff's review.
+
+    due -> filed -> accepted, or filed -> changes_requested -> filed again. "Overdue" is not
+    stored: a report due (or sent back) after `due_at` is overdue. An extension moves `due_at`
+    and appends {"from", "to", "reason", "by", "at"} to `extensions` (also in the audit log).
+    `revision` counts the filings; the files of each filing keep its number."""
+
+    __tablename__ = "report_dues"
+    __table_args__ = (UniqueConstraint("award_id", "number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    award_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("awards.id", ondelete="CASCADE"), index=True, nullable=False
+        )
+    )
+    # The award's call, kept here for the per-call table and the reminders.
+    competition_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("competitions.id"), index=True, nullable=False)
+    )
+    number: int
+    kind: str = Field(max_length=12)  # periodic, final
+    period_start: date
+    period_end: date
+    due_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False, index=True))
+    status: str = Field(default="due", max_length=20, index=True)
+    # Always assign a new list: in-place changes are not tracked.
+    extensions: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    # What the NCO filed (the latest filing).
+    done_text: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    beneficiaries: int | None = None
+    spent: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    revision: int = 0
+    filed_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
+    filed_by_user_id: int | None = Field(
+        default=None,
+        sa_column=Column(Integer, ForeignKey("users.id", ondelete="SET NULL"), nullable=True),
+    )
+    # The staff's last review: their comment when they asked for changes.
+    review_comment: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    reviewed_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
+    reviewed_by_user_id: int | None = Field(
+        default=None,
+        sa_column=Column(Integer, ForeignKey("users.id", ondelete="SET NULL"), nullable=True),
+    )
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
+    )
+    updated_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
+    )
+
+
+class ReportFile(SQLModel, table=True):
+    """A document or photo attached to a report, checked like application documents (by its
+    bytes). Photos may carry the location the NCO shared with them."""
+
+    __tablename__ = "report_files"
+
+    id: int | None = Field(default=None, primary_key=True)
+    report_due_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("report_dues.id", ondelete="CASCADE"), index=True, nullable=False
+        )
+    )
+    # The filing (ReportDue.revision + 1 while it is being prepared) it was sent with.
+    revision: int = 1
+    category: str = Field(max_length=8)  # document, photo
+    position: int = 1
+    telegram_file_id: str = Field(max_length=255)
+    telegram_file_unique_id: str = Field(max_length=64)
+    file_name: str = Field(default="", max_length=255)
+    kind: str = Field(max_length=8)  # pdf, docx, xlsx, odt, jpeg, png
+    mime_type: str = Field(max_length=100)
+    size: int = Field(sa_column=Column(BigInteger, nullable=False))
+    sha256: str = Field(max_length=64, index=True)
+    latitude: float | None = Field(default=None, sa_column=Column(Float, nullable=True))
+    longitude: float | None = Field(default=None, sa_column=Column(Float, nullable=True))
+    uploaded_by_user_id: int | None = Field(
+        default=None,
+        sa_column=Column(Integer, ForeignKey("users.id", ondelete="SET NULL"), nullable=True),
+    )
+    created_at: datetime = Field(
         default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
     )

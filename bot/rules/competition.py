@@ -151,33 +151,6 @@ def report_dates(text: str | None, *, start: date, end: date) -> list[date]:
     return dates
 
 
-def reporting_dates(
-    kind: str, *, start: date, end: date, given: list[date] | None = None
-) -> list[date]:
-    """The due dates of interim and final reports: the last day of each month or quarter of the
-    period (the final one on the period's end), or the dates given."""
-    if kind == "dates":
-        return list(given or [])
-    step = 1 if kind == "monthly" else 3
-    dates: list[date] = []
-    year, month = start.year, start.month
-    while True:
-        month_end = _last_day(year, month + step - 1)
-        if month_end >= end:
-            break
-        dates.append(month_end)
-        month += step
-        year, month = year + (month - 1) // 12, (month - 1) % 12 + 1
-    dates.append(end)
-    return dates
-
-
-def _last_day(year: int, month: int) -> date:
-    year, month = year + (month - 1) // 12, (month - 1) % 12 + 1
-    first_next = date(year + month // 12, month % 12 + 1, 1)
-    return first_next - timedelta(days=1)
-
-
 def criterion(text: str | None) -> tuple[str, int]:
     """A custom criterion typed as "Name: weight" (weight 1-100)."""
     match = re.match(r"^(?P<name>.+?)\s*[:—–-]\s*(?P<weight>\d{1,3})\s*%?$", (text or "").strip())

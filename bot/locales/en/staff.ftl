@@ -67,6 +67,10 @@ card-criteria = <b>How proposals are scored</b>:
 card-reporting-monthly = 🗓 Reports monthly: { $dates }
 card-reporting-quarterly = 🗓 Reports quarterly: { $dates }
 card-reporting-dates = 🗓 Reports due: { $dates }
+card-reporting-final = 🗓 Final report by { $date } ({ $days ->
+    [one] { $days } day
+   *[other] { $days } days
+ } after the project ends)
 card-amended = ✏️ Version { $version }: the deadline moved from { $old } to { $new }.
 
 ## Templates that follow social-procurement practice

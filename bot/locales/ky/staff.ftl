@@ -64,6 +64,7 @@ card-criteria = <b>Арыздар кантип бааланат</b>:
 card-reporting-monthly = 🗓 Отчёттор ай сайын: { $dates }
 card-reporting-quarterly = 🗓 Отчёттор чейрек сайын: { $dates }
 card-reporting-dates = 🗓 Отчёттордун мөөнөттөрү: { $dates }
+card-reporting-final = 🗓 Жыйынтык отчёт { $date } чейин (долбоор аяктагандан { $days } күн өткөндөн кийин)
 card-amended = ✏️ { $version }-версия: мөөнөт { $old } дан { $new } га жылдырылды.
 
 ## Templates that follow social-procurement practice

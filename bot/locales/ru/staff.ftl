@@ -68,6 +68,11 @@ card-criteria = <b>Как оцениваются заявки</b>:
 card-reporting-monthly = 🗓 Отчёты ежемесячно: { $dates }
 card-reporting-quarterly = 🗓 Отчёты ежеквартально: { $dates }
 card-reporting-dates = 🗓 Сроки отчётов: { $dates }
+card-reporting-final = 🗓 Итоговый отчёт до { $date } (через { $days ->
+    [one] { $days } день
+    [few] { $days } дня
+   *[other] { $days } дней
+ } после окончания проекта)
 card-amended = ✏️ Версия { $version }: срок перенесён с { $old } на { $new }.
 
 ## Templates that follow social-procurement practice
