@@ -16,7 +16,8 @@ What it does:
    SQLite against the stand-in; one chat sends 50 updates a second for `--flood-seconds` while
    ten other users each send /help every 1.5 s (a person's pace, under the limit) and time each
    reply (send -> reply seen over the control API) -> flood_victim_p99_ms (and _p50_ms,
-   flood_updates, flood_dropped).
+   flood_updates, flood_dropped, and flood_replies: messages the bot sent to the flooding
+   chat, each one a flood update that cost a handler and a Bot API call).
 
 The last line printed is one JSON object.
 """
@@ -180,7 +181,14 @@ async def flood(seconds: float, rate: float = 50.0) -> dict[str, float]:
 
                 # The same people without the flood first: what this machine gives anyway.
                 baseline = await round_of(False)
+                calls_before = len(standin.world.calls)
                 flooded = await round_of(True)
+                flood_replies = sum(
+                    1
+                    for call in standin.world.calls[calls_before:]
+                    if call["method"] == "sendMessage"
+                    and str(call["params"].get("chat_id")) == str(flooder.id)
+                )
             finally:
                 conn.send("stop")
                 dropped = (await loop.run_in_executor(None, conn.recv))["dropped"]
@@ -198,6 +206,7 @@ async def flood(seconds: float, rate: float = 50.0) -> dict[str, float]:
         "flood_updates": sent,
         "flood_updates_per_s": round(sent / seconds, 1),
         "flood_dropped": dropped,
+        "flood_replies": flood_replies,
     }
 
 

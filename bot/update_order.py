@@ -1,14 +1,18 @@
 """Updates from different chats are handled at once; one chat's updates strictly in order.
 
 A busy chat (a flood, a slow upload) then cannot hold up everyone else, while a user's own
-messages and taps are still seen in the order they were made — the dialogues depend on that."""
+messages and taps are still seen in the order they were made — the dialogues depend on that.
+
+An optional `screen` (the per-user limits, bot/ratelimit.py) sees each update as it arrives,
+before it waits for its chat's turn: what it drops never queues, never takes a slot and never
+builds a context, so a flood costs almost nothing and other chats do not wait behind it."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
 from telegram import Update
@@ -28,14 +32,25 @@ def chat_key(update: object) -> int | None:
     return None
 
 
+# Given an arriving update and the coroutine that would handle it: the coroutine to run (that
+# one, or another in its place), or None to drop the update.
+Screen = Callable[[object, Coroutine[Any, Any, Any]], Coroutine[Any, Any, Any] | None]
+
+
 class PerChatUpdateProcessor(BaseUpdateProcessor):
-    def __init__(self, max_concurrent_updates: int = 64) -> None:
+    def __init__(self, max_concurrent_updates: int = 64, screen: Screen | None = None) -> None:
         super().__init__(max_concurrent_updates)
+        self.screen = screen
         self._locks: dict[int, asyncio.Lock] = {}
         self._waiting: dict[int, int] = {}
         self.handled = 0  # updates whose handling has finished (tests wait on it)
 
     async def process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        if self.screen is not None:
+            screened = self.screen(update, coroutine)
+            if screened is None:
+                return
+            coroutine = screened
         key = chat_key(update)
         if key is None:
             await super().process_update(update, coroutine)
