@@ -49,6 +49,7 @@ def test_migrate_then_seed_twice(tmp_path: Path) -> None:
     assert "0 created, 0 updated, 9 unchanged" in second.stdout
 
 
+@pytest.mark.bad_input
 def test_a_broken_seed_file_is_one_sentence(tmp_path: Path) -> None:
     (tmp_path / "bad.yaml").write_text("municipalities: [{slug: X}]", encoding="utf-8")
     result = run_cli("seed", "bad.yaml", cwd=tmp_path)

@@ -407,6 +407,7 @@ def test_a_negative_size_is_a_programming_error() -> None:
         check_size(-1)
 
 
+@pytest.mark.bad_input
 def test_inspect_checks_the_size_of_the_bytes_too(monkeypatch) -> None:
     monkeypatch.setattr(documents, "MAX_BYTES", 100)
     assert refusal(pdf(), "a.pdf")[0] == "doc-too-big"
@@ -445,6 +446,7 @@ def inflated(monkeypatch) -> list[int]:
     return counts
 
 
+@pytest.mark.bad_input
 def test_a_huge_member_is_never_read(inflated: list[int]) -> None:
     parts = [
         ("[Content_Types].xml", content_types(WORD_MAIN, "word/document.xml")),
@@ -463,6 +465,7 @@ def test_huge_content_types_are_refused_without_inflating_them(inflated: list[in
     assert sum(inflated) == 0  # refused from the declared size
 
 
+@pytest.mark.bad_input
 def test_a_member_that_lies_about_its_size_is_capped(inflated: list[int]) -> None:
     """Declared small (10 bytes in the central directory), inflates to 8 MB: reading stops."""
     data = bytearray(zip_with_zeros("[Content_Types].xml", 8 * 1024 * 1024, first=[]))

@@ -280,6 +280,7 @@ async def test_bad_files_and_answers_are_refused(
         assert len((await session.exec(select(SubmissionDocument))).all()) == 1
 
 
+@pytest.mark.bad_input
 async def test_after_the_deadline_a_draft_is_read_only(
     sandbox: SandboxClient, seeded_database: Database
 ) -> None:

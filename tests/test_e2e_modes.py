@@ -21,6 +21,7 @@ def free_port() -> int:
 
 
 @pytest.mark.usefixtures("seeded_database")
+@pytest.mark.bad_input
 async def test_webhook_mode_receives_updates_and_refuses_requests_without_the_secret(
     standin: StandIn, sandbox: SandboxClient, make_settings
 ) -> None:

@@ -100,6 +100,7 @@ async def alert_for(user: SandboxUser, message_id: int, data: str) -> str:
     return answer.text
 
 
+@pytest.mark.bad_input
 async def test_a_consultant_sees_two_municipalities_and_is_refused_the_third(
     sandbox: SandboxClient, seeded_database: Database, bot
 ) -> None:

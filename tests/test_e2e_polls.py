@@ -257,6 +257,7 @@ async def _a_message_of(user: SandboxUser) -> int:
     return messages(await settle(user))[0].message_id
 
 
+@pytest.mark.bad_input
 async def test_forged_foreign_and_late_poll_buttons_change_nothing(
     sandbox: SandboxClient, seeded_database: Database
 ) -> None:

@@ -278,6 +278,7 @@ async def test_bad_answers_are_refused_and_nothing_is_stored(
 
 @pytest.mark.usefixtures("bot")
 @pytest.mark.parametrize("language", ["ky", "ru", "en"])
+@pytest.mark.bad_input
 async def test_a_photo_or_file_where_text_is_expected(
     sandbox: SandboxClient, seeded_database: Database, language: str
 ) -> None:
@@ -295,6 +296,7 @@ async def test_a_photo_or_file_where_text_is_expected(
 
 
 @pytest.mark.usefixtures("bot")
+@pytest.mark.bad_input
 async def test_typing_where_a_button_is_expected(
     sandbox: SandboxClient, seeded_database: Database
 ) -> None:

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import openpyxl
+import pytest
 from sqlmodel import select
 
 from bot import selection
@@ -19,6 +20,8 @@ from storage.db import Database
 from storage.models import AuditEvent, Competition, Review, Submission
 from tests.flows import choose, messages, settle
 from tests.selection_flows import applicant, closed_call, pdf, role, store_file
+
+pytestmark = pytest.mark.bad_input
 
 TITLE = "Youth centres"
 

@@ -48,6 +48,7 @@ async def wait_for_delivery(db: Database, *, settled: int, timeout: float = 20) 
     raise AssertionError(f"outbox not delivered: {[row.status for row in rows]}")
 
 
+@pytest.mark.bad_input
 async def test_an_invitation_makes_a_user_staff_once(
     sandbox: SandboxClient, seeded_database: Database
 ) -> None:

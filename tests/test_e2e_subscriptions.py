@@ -244,6 +244,7 @@ async def test_a_new_subscriber_sees_the_open_calls_that_match(
     ]
 
 
+@pytest.mark.bad_input
 async def test_a_call_link_opens_its_card_but_never_a_draft(
     sandbox: SandboxClient, seeded_database: Database
 ) -> None:

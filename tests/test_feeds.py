@@ -151,6 +151,7 @@ async def test_the_atom_feed_parses_in_a_feed_reader(http, calls) -> None:
         "x=" + "%00" * 100,
     ],
 )
+@pytest.mark.bad_input
 async def test_hostile_or_unknown_queries_get_400(http, query: str, seeded_database) -> None:
     client, base = http
     async with seeded_database.session() as session:
@@ -166,6 +167,7 @@ async def test_hostile_or_unknown_queries_get_400(http, query: str, seeded_datab
         assert len((await session.exec(select(Competition))).all()) == before
 
 
+@pytest.mark.bad_input
 async def test_unknown_parameters_are_ignored_and_other_paths_are_not_served(http) -> None:
     client, base = http
     async with client.get(f"{base}{JSON_PATH}?utm_source=poster&lang=ky&page=-1") as response:

@@ -41,6 +41,7 @@ def test_languages_differ_and_name_themselves() -> None:
     ]
 
 
+@pytest.mark.bad_input
 def test_arguments_are_escaped_for_telegram_html() -> None:
     text = t("en", "start-welcome-back", name="<b>Ann & Co</b>")
     assert "&lt;b&gt;Ann &amp; Co&lt;/b&gt;" in text

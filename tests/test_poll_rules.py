@@ -12,6 +12,7 @@ from bot.rules.validation import Invalid
 NOW = datetime(2026, 11, 22, 6, 0, tzinfo=UTC)
 
 
+@pytest.mark.bad_input
 def test_question_is_cleaned_and_bounded() -> None:
     assert rules.question("  Which   problems first? ") == "Which problems first?"
     with pytest.raises(Invalid) as refused:
@@ -22,6 +23,7 @@ def test_question_is_cleaned_and_bounded() -> None:
     assert refused.value.key == "invalid-too-long"
 
 
+@pytest.mark.bad_input
 def test_a_new_option_must_differ_from_existing_ones() -> None:
     assert rules.new_option(" Street lighting ", ["Waste"]) == "Street lighting"
     with pytest.raises(Invalid) as refused:
@@ -29,6 +31,7 @@ def test_a_new_option_must_differ_from_existing_ones() -> None:
     assert refused.value.key == "poll-invalid-duplicate-option"
 
 
+@pytest.mark.bad_input
 def test_option_count_limits() -> None:
     rules.check_options(2)
     rules.check_options(rules.OPTIONS_MAX)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import event
 from sqlmodel import select
 
@@ -73,6 +74,7 @@ async def test_numbers_continue_after_receipts_given_before_the_counters(
         await db.dispose()
 
 
+@pytest.mark.bad_input
 async def test_a_second_tap_on_submit_uses_up_no_number(seeded_database: Database) -> None:
     call = await published_call(seeded_database, "karakol", "women", "Shelter")
     first, second = await _drafts(seeded_database, call.id, call.municipality_id, 2)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
 from sqlmodel import select
 
 from bot import publishing
@@ -380,6 +381,7 @@ async def test_an_abandoned_claim_is_taken_over_without_a_duplicate(seeded_datab
     assert call.id == claimed.competition_id
 
 
+@pytest.mark.bad_input
 async def test_clock_jumps_lose_and_repeat_nothing(seeded_database: Database) -> None:
     db = seeded_database
     user_id, organization_id = await nco(db)

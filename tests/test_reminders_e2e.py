@@ -35,6 +35,7 @@ def parse_ics(data: bytes) -> list[icalendar.Event]:
     return list(calendar.walk("VEVENT"))
 
 
+@pytest.mark.bad_input
 async def test_a_reminder_arrives_and_its_owner_can_mute_the_call(
     bot, sandbox: SandboxClient, seeded_database: Database
 ) -> None:

@@ -125,6 +125,7 @@ def test_at_most_one_reminder_per_day_keeps_the_later() -> None:
     assert dues(planned) == [("deadline-draft", "20 15:00", True)]
 
 
+@pytest.mark.bad_input
 def test_municipality_rules_from_settings() -> None:
     custom = ReminderRules.from_settings(
         {"draft_offsets_hours": [3, 24], "quiet_start": "22:00", "quiet_end": "07:30"}

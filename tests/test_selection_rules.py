@@ -82,6 +82,7 @@ def test_scores_within_the_range_with_an_optional_comment(text, expected):
         (None, CRITERIA[0], "sel-score-not-number"),
     ],
 )
+@pytest.mark.bad_input
 def test_bad_scores_are_refused_with_the_range(text, criterion, key):
     with pytest.raises(Invalid) as refused:
         rules.parse_score(text, criterion)
@@ -114,6 +115,7 @@ def test_ranking_orders_by_score_and_marks_what_the_budget_covers():
     assert [row.within_budget for row in ranked] == [True, True, False, False, False]
 
 
+@pytest.mark.bad_input
 def test_an_award_is_at_most_the_request_and_the_remaining_budget():
     assert rules.award_amount("180 000", requested=200_000, remaining=400_000) == 180_000
     with pytest.raises(Invalid) as refused:

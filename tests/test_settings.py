@@ -72,6 +72,7 @@ def test_bad_value_gives_one_sentence_naming_the_variable(
     assert f"e.g. {variable}=" in message  # says how to fix it
 
 
+@pytest.mark.bad_input
 def test_webhook_without_secret_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("WEBHOOK_URL", "https://bot.example.org/telegram")
     with pytest.raises(SettingsError, match=r"^Setting WEBHOOK_SECRET is invalid"):
