@@ -21,7 +21,15 @@ from aiohttp import web
 
 from sandbox import html_text, spec
 from sandbox.images import image_size
-from sandbox.world import ChatMessage, StoredFile, UserRec, World, json_response, message_view
+from sandbox.world import (
+    ChannelRec,
+    ChatMessage,
+    StoredFile,
+    UserRec,
+    World,
+    json_response,
+    message_view,
+)
 
 log = logging.getLogger(__name__)
 
@@ -269,6 +277,20 @@ class BotApi:
             raise ApiError(403, "Forbidden: bot was blocked by the user")
         return user
 
+    def _recipient(self, params: dict[str, Any]) -> UserRec | ChannelRec:
+        """The chat a message goes to: a user's private chat, or a channel where the bot is an
+        administrator allowed to post (Telegram's refusals otherwise)."""
+        channel = self.world.find_channel(params.get("chat_id", ""))
+        if channel is None:
+            return self._chat(params)
+        if channel.bot_status == "kicked":
+            raise ApiError(403, "Forbidden: bot was kicked from the channel chat")
+        if channel.bot_status == "left":
+            raise ApiError(403, "Forbidden: bot is not a member of the channel chat")
+        if not channel.may_post:
+            raise bad("need administrator rights in the channel chat")
+        return channel
+
     def _format(
         self, params: dict[str, Any], key: str, entities_key: str, limit: int, too_long: str
     ) -> tuple[str, list[dict[str, Any]], str | None, str | None]:
@@ -358,7 +380,7 @@ class BotApi:
 
     def _send(
         self,
-        user: UserRec,
+        user: UserRec | ChannelRec,
         params: dict[str, Any],
         api: dict[str, Any],
         raw: str | None,
@@ -538,7 +560,7 @@ class BotApi:
         return info
 
     async def m__sendMessage(self, p: dict[str, Any]) -> dict[str, Any]:
-        user = self._chat(p)
+        user = self._recipient(p)
         text, entities, raw, mode = self._format(
             p, "text", "entities", TEXT_LIMIT, "message is too long"
         )
@@ -560,7 +582,7 @@ class BotApi:
         return self._send_media(p, "photo")
 
     def _send_media(self, p: dict[str, Any], kind: str) -> dict[str, Any]:
-        user = self._chat(p)
+        user = self._recipient(p)
         caption, entities, raw, mode = self._format(
             p, "caption", "caption_entities", CAPTION_LIMIT, "message caption is too long"
         )
@@ -665,6 +687,40 @@ class BotApi:
             "file_path": stored.file_path,
         }
 
+    async def m__getChat(self, p: dict[str, Any]) -> dict[str, Any]:
+        """ChatFullInfo of a channel or a user's private chat. A channel without a username
+        (private) is found only while the bot is in it, as on Telegram."""
+        channel = self.world.find_channel(p.get("chat_id", ""))
+        if channel is not None:
+            if not channel.username and channel.bot_status in ("left", "kicked"):
+                raise bad("chat not found")
+            return {**channel.chat(), **FULL_INFO_DEFAULTS}
+        user = self._chat(p, sending=False)
+        return {**user.chat(), **FULL_INFO_DEFAULTS}
+
+    async def m__getChatMember(self, p: dict[str, Any]) -> dict[str, Any]:
+        """The bot's own place in a channel, or a user in their private chat with the bot."""
+        user_id = _int(p.get("user_id"), 0)
+        channel = self.world.find_channel(p.get("chat_id", ""))
+        if channel is None:
+            chat = self._chat(p, sending=False)
+            if user_id == self.world.bot_id:
+                return {"status": "member", "user": self.world.bot_user()}
+            if user_id != chat.id:
+                raise bad("user not found")
+            status = "kicked" if chat.blocked else "member"
+            return _member(status, chat.api())
+        if not channel.username and channel.bot_status in ("left", "kicked"):
+            raise bad("chat not found")
+        if user_id == self.world.bot_id:
+            return _member(channel.bot_status, self.world.bot_user(), channel)
+        if channel.bot_status != "administrator":
+            raise bad("member list is inaccessible")
+        user = self.world.users.get(user_id)
+        if user is None:
+            raise bad("user not found")
+        return _member("left", user.api())
+
     async def m__sendChatAction(self, p: dict[str, Any]) -> bool:
         user = self._chat(p)
         if p.get("action") not in CHAT_ACTIONS:
@@ -750,6 +806,39 @@ class BotApi:
 
     async def m__logOut(self, p: dict[str, Any]) -> bool:
         return True
+
+
+# -- chats and members ---------------------------------------------------------------------
+# ChatFullInfo fields every chat has (values of a chat without customisation).
+FULL_INFO_DEFAULTS: dict[str, Any] = {
+    "accent_color_id": 0,
+    "max_reaction_count": 11,
+    "accepted_gift_types": {
+        "unlimited_gifts": False,
+        "limited_gifts": False,
+        "unique_gifts": False,
+        "premium_subscription": False,
+        "gifts_from_channels": False,
+    },
+}
+# The rights of a channel administrator other than posting (the stand-in grants them all).
+ADMIN_RIGHTS = (
+    "can_manage_chat", "can_delete_messages", "can_manage_video_chats", "can_restrict_members",
+    "can_promote_members", "can_change_info", "can_invite_users", "can_post_stories",
+    "can_edit_stories", "can_delete_stories",
+)  # fmt: skip
+
+
+def _member(status: str, user: dict[str, Any], channel: ChannelRec | None = None) -> dict:
+    """A ChatMember object of the given status."""
+    member: dict[str, Any] = {"status": status, "user": user}
+    if status == "kicked":
+        member["until_date"] = 0
+    elif status == "administrator":
+        member.update(can_be_edited=False, is_anonymous=False, **dict.fromkeys(ADMIN_RIGHTS, True))
+        member["can_post_messages"] = bool(channel and channel.can_post_messages)
+        member["can_edit_messages"] = True
+    return member
 
 
 # -- request parsing -----------------------------------------------------------------------

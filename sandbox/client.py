@@ -179,6 +179,29 @@ class SandboxClient:
     async def transcript(self, chat_id: int) -> list[dict[str, Any]]:
         return (await self.request("GET", f"chats/{chat_id}/messages"))["messages"]
 
+    async def set_channel(
+        self,
+        chat_id: int,
+        *,
+        title: str | None = None,
+        username: str | None = None,
+        bot_status: str | None = None,
+        can_post_messages: bool | None = None,
+    ) -> dict[str, Any]:
+        """Create or change a channel (id -100...) and the bot's place in it."""
+        body = {
+            "title": title,
+            "username": username,
+            "bot_status": bot_status,
+            "can_post_messages": can_post_messages,
+        }
+        fields = {k: v for k, v in body.items() if v is not None}
+        return (await self.request("PUT", f"channels/{chat_id}", json=fields))["channel"]
+
+    async def channel_posts(self, chat_id: int) -> list[dict[str, Any]]:
+        """The bot's posts in a channel, in order (transcript entries)."""
+        return await self.transcript(chat_id)
+
     async def events(
         self, chat_id: int | None = None, after: int = 0, wait: float = 0
     ) -> list[dict[str, Any]]:
@@ -270,6 +293,10 @@ class SandboxUser:
             form.add_field(key, str(value))
         body = await self.client.request("POST", f"users/{self.id}/{kind}", data=form)
         return body["message"]
+
+    async def forward_channel_post(self, channel_id: int, text: str = "") -> dict[str, Any]:
+        """Forward a post of the channel to the bot."""
+        return await self._act("forward", channel_id=channel_id, text=text)
 
     async def block(self) -> None:
         await self._act("block")

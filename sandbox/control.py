@@ -102,8 +102,11 @@ class Control:
             web.post("/sandbox/users/{user_id}/contact", self.contact),
             web.post("/sandbox/users/{user_id}/document", self.upload_document),
             web.post("/sandbox/users/{user_id}/photo", self.upload_photo),
+            web.post("/sandbox/users/{user_id}/forward", self.forward),
             web.post("/sandbox/users/{user_id}/block", self.block),
             web.post("/sandbox/users/{user_id}/unblock", self.unblock),
+            web.get("/sandbox/channels", self.list_channels),
+            web.put("/sandbox/channels/{chat_id}", self.put_channel),
             web.get("/sandbox/chats/{chat_id}", self.chat_state),
             web.get("/sandbox/chats/{chat_id}/messages", self.transcript),
             web.get("/sandbox/chats/{chat_id}/events", self.chat_events),
@@ -273,6 +276,21 @@ class Control:
             return _error(err.status, str(err), **err.details)
         return self._action_result(msg, update)
 
+    async def forward(self, request: web.Request) -> web.Response:
+        uid = _int_arg(request.match_info["user_id"], "user_id")
+        body = await _json_body(request)
+        try:
+            msg, update = users.forward_channel_post(
+                self.world,
+                uid,
+                _int_arg(body.get("channel_id"), "channel_id"),
+                str(body.get("text") or ""),
+                **_profile(body),
+            )
+        except users.ActionError as err:
+            return _error(err.status, str(err), **err.details)
+        return self._action_result(msg, update)
+
     async def block(self, request: web.Request) -> web.Response:
         return await self._set_blocked(request, True)
 
@@ -283,6 +301,25 @@ class Control:
         uid = _int_arg(request.match_info["user_id"], "user_id")
         update = users.set_blocked(self.world, uid, blocked, **_profile(await _json_body(request)))
         return json_response({"ok": True, "update_id": update["update_id"] if update else None})
+
+    # -- channels --------------------------------------------------------------------------
+    async def list_channels(self, request: web.Request) -> web.Response:
+        channels = [c.as_dict() for c in self.world.channels.values()]
+        return json_response({"ok": True, "channels": channels})
+
+    async def put_channel(self, request: web.Request) -> web.Response:
+        """Create or change a channel: title, username, the bot's status in it
+        (administrator, member, left, kicked) and whether it may post."""
+        cid = self._chat_id(request)
+        body = await _json_body(request)
+        fields = {
+            key: body.get(key) for key in ("title", "username", "bot_status", "can_post_messages")
+        }
+        try:
+            channel = self.world.channel(cid, **fields)
+        except ValueError as err:
+            return _error(400, str(err))
+        return json_response({"ok": True, "channel": channel.as_dict()})
 
     # -- chats -----------------------------------------------------------------------------
     def _chat_id(self, request: web.Request) -> int:

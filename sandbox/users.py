@@ -92,6 +92,25 @@ def share_contact(
     return _deliver(world, user, {"contact": contact})
 
 
+def forward_channel_post(
+    world: World, user_id: int, channel_id: int, text: str, **profile: Any
+) -> tuple[ChatMessage, dict | None]:
+    """The user forwards a post of a channel to the bot: a message with a channel
+    ``forward_origin`` (how a bot learns a private channel's id)."""
+    user = _active_user(world, user_id, profile)
+    channel = world.channels.get(channel_id)
+    if channel is None:
+        raise ActionError(404, f"no channel {channel_id}")
+    posts = [m for m in world.messages.get(channel_id, []) if not m.deleted]
+    origin: dict[str, Any] = {
+        "type": "channel",
+        "chat": channel.chat(),
+        "message_id": posts[-1].message_id if posts else 1,
+        "date": int(time.time()),
+    }
+    return _deliver(world, user, {"text": text or "…", "forward_origin": origin})
+
+
 def upload(
     world: World,
     user_id: int,

@@ -56,6 +56,39 @@ class UserRec:
         return d
 
 
+# What the bot is in a channel, as getChatMember names it.
+CHANNEL_BOT_STATUSES = ("administrator", "member", "left", "kicked")
+
+
+@dataclass
+class ChannelRec:
+    """A channel the bot may post to (id -100...); the bot's place in it is set by the test."""
+
+    id: int
+    title: str = "Channel"
+    username: str | None = None
+    bot_status: str = "administrator"  # one of CHANNEL_BOT_STATUSES
+    can_post_messages: bool = True
+
+    def chat(self) -> dict[str, Any]:
+        """The Bot API ``Chat`` object of the channel."""
+        d: dict[str, Any] = {"id": self.id, "type": "channel", "title": self.title}
+        if self.username:
+            d["username"] = self.username
+        return d
+
+    @property
+    def may_post(self) -> bool:
+        return self.bot_status == "administrator" and self.can_post_messages
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            **self.chat(),
+            "bot_status": self.bot_status,
+            "can_post_messages": self.can_post_messages,
+        }
+
+
 @dataclass
 class ChatMessage:
     """One message in a private chat, from the user or from the bot."""
@@ -169,6 +202,7 @@ class World:
     def reset(self) -> None:
         """Forget everything except the bot's identity; wakes all waiters."""
         self.users: dict[int, UserRec] = {}
+        self.channels: dict[int, ChannelRec] = {}
         self.messages: dict[int, list[ChatMessage]] = {}
         self._next_message_id: dict[int, int] = {}
         self.updates: deque[dict[str, Any]] = deque()
@@ -232,6 +266,39 @@ class World:
                 setattr(rec, key, profile[key])
         return rec
 
+    def channel(self, channel_id: int, **fields: Any) -> ChannelRec:
+        """Get or create a channel; non-None fields update it."""
+        if channel_id >= 0:
+            raise ValueError("a channel id is negative (-100...)")
+        rec = self.channels.get(channel_id)
+        if rec is None:
+            rec = ChannelRec(id=channel_id)
+            self.channels[channel_id] = rec
+            self.messages[channel_id] = []
+            self._next_message_id[channel_id] = 1
+        for key in ("title", "username", "bot_status", "can_post_messages"):
+            if fields.get(key) is not None:
+                setattr(rec, key, fields[key])
+        if rec.bot_status not in CHANNEL_BOT_STATUSES:
+            raise ValueError(f"bot_status must be one of {CHANNEL_BOT_STATUSES}")
+        self.notify()
+        return rec
+
+    def find_channel(self, chat_id: int | str) -> ChannelRec | None:
+        """Resolve a chat_id (int or "@username") to a known channel."""
+        if isinstance(chat_id, str):
+            if chat_id.startswith("@"):
+                name = chat_id[1:].lower()
+                return next(
+                    (c for c in self.channels.values() if (c.username or "").lower() == name),
+                    None,
+                )
+            try:
+                chat_id = int(chat_id)
+            except ValueError:
+                return None
+        return self.channels.get(chat_id)
+
     def find_chat(self, chat_id: int | str) -> UserRec | None:
         """Resolve a chat_id (int or "@username") to a known private chat."""
         if isinstance(chat_id, str):
@@ -250,16 +317,21 @@ class World:
     def new_message(
         self, chat_id: int, sender: str, api: dict[str, Any], **meta: Any
     ) -> ChatMessage:
-        """Store a message; fills message_id, date, from and chat in ``api``."""
-        user = self.users[chat_id]
+        """Store a message; fills message_id, date, from (or sender_chat) and chat in ``api``."""
         mid = self._next_message_id[chat_id]
         self._next_message_id[chat_id] = mid + 1
-        head = {
-            "message_id": mid,
-            "from": self.bot_user() if sender == "bot" else user.api(),
-            "chat": user.chat(),
-            "date": int(time.time()),
-        }
+        channel = self.channels.get(chat_id)
+        if channel is not None:
+            # A channel post has no "from"; it is sent on behalf of the channel.
+            head = {"message_id": mid, "sender_chat": channel.chat(), "chat": channel.chat()}
+        else:
+            user = self.users[chat_id]
+            head = {
+                "message_id": mid,
+                "from": self.bot_user() if sender == "bot" else user.api(),
+                "chat": user.chat(),
+            }
+        head["date"] = int(time.time())
         msg = ChatMessage(
             chat_id=chat_id, message_id=mid, sender=sender, api={**head, **api}, **meta
         )

@@ -532,6 +532,49 @@ async def test_unimplemented_but_real_method_is_a_clear_400(http):
     assert "not implemented by the sandbox" in body["description"]
 
 
+# -- channels --------------------------------------------------------------------------------------
+CHANNEL = -1009876543210
+
+
+async def test_posting_to_a_channel_and_reading_the_bots_place_in_it(bot, sb, aigul):
+    await sb.set_channel(CHANNEL, title="Каракол ГСЗ", username="karakol_ssp")
+    me = await bot.get_me()
+    chat = await bot.get_chat("@karakol_ssp")
+    assert (chat.id, chat.type, chat.title) == (CHANNEL, "channel", "Каракол ГСЗ")
+    member = await bot.get_chat_member(CHANNEL, me.id)
+    assert member.status == "administrator" and member.can_post_messages is True
+    post = await bot.send_message("@karakol_ssp", "<b>New call</b>", parse_mode="HTML")
+    assert post.chat.id == CHANNEL and post.sender_chat.id == CHANNEL and post.from_user is None
+    [stored] = await sb.channel_posts(CHANNEL)
+    assert stored["text"] == "New call" and stored["from"] == "bot"
+    # A user forwards a post: the bot learns the channel from forward_origin.
+    await aigul.forward_channel_post(CHANNEL, "forwarded")
+    [update] = [u for u in await bot.get_updates(timeout=0) if u.message.forward_origin]
+    assert update.message.forward_origin.chat.id == CHANNEL
+
+
+async def test_a_channel_refuses_a_bot_without_the_right_to_post(bot, sb):
+    me = await bot.get_me()
+    await sb.set_channel(CHANNEL, title="Private", bot_status="administrator")
+    await sb.set_channel(CHANNEL, can_post_messages=False)
+    assert (await bot.get_chat_member(CHANNEL, me.id)).can_post_messages is False
+    with pytest.raises(BadRequest, match="[Nn]eed administrator rights in the channel chat"):
+        await bot.send_message(CHANNEL, "x")
+    await sb.set_channel(CHANNEL, bot_status="left")
+    with pytest.raises(Forbidden, match="[Bb]ot is not a member of the channel chat"):
+        await bot.send_message(CHANNEL, "x")
+    # A private channel (no username) the bot is not in cannot be found at all.
+    with pytest.raises(BadRequest, match="[Cc]hat not found"):
+        await bot.get_chat(CHANNEL)
+    with pytest.raises(BadRequest, match="[Cc]hat not found"):
+        await bot.get_chat_member(CHANNEL, me.id)
+    await sb.set_channel(CHANNEL, bot_status="kicked", username="was_public")
+    assert (await bot.get_chat_member(CHANNEL, me.id)).status == "kicked"
+    with pytest.raises(Forbidden, match="kicked from the channel chat"):
+        await bot.send_message("@was_public", "x")
+    assert await sb.channel_posts(CHANNEL) == []
+
+
 # -- faults ----------------------------------------------------------------------------------------
 # python-telegram-bot itself reads RetryAfter.retry_after while raising it (deprecated int form)
 @pytest.mark.filterwarnings("ignore:.*retry_after.*:telegram.warnings.PTBDeprecationWarning")

@@ -201,7 +201,27 @@ async def test_every_result_and_update_matches_the_spec(setup):
     await check("getFile", file_id=doc["document"]["file_id"])
     await check("sendChatAction", chat_id=UID, action="typing")
 
+    # channels: a post, the chat, the bot's place in it (administrator, left, kicked)
+    channel = -1001234567890
+    await sb.set_channel(channel, title="Karakol SSP", username="karakol_ssp")
+    post = await check("sendMessage", chat_id="@karakol_ssp", text="<b>call</b>", parse_mode="HTML")
+    assert post["chat"]["type"] == "channel" and "from" not in post
+    assert post["sender_chat"]["id"] == channel
+    await check("sendMessage", chat_id=channel, text="again", reply_markup=kb)
+    assert (await check("getChat", chat_id="@karakol_ssp"))["id"] == channel
+    await check("getChat", chat_id=UID)
+    bot_id = int(TOKEN.split(":")[0])
+    admin = await check("getChatMember", chat_id=channel, user_id=bot_id)
+    assert admin["status"] == "administrator" and admin["can_post_messages"] is True
+    await check("getChatMember", chat_id=UID, user_id=UID)
+    await sb.set_channel(channel, bot_status="left")
+    assert (await check("getChatMember", chat_id=channel, user_id=bot_id))["status"] == "left"
+    await sb.set_channel(channel, bot_status="kicked")
+    assert (await check("getChatMember", chat_id=channel, user_id=bot_id))["status"] == "kicked"
+    await sb.set_channel(channel, bot_status="administrator")
+
     # user-side updates of every kind the sandbox produces
+    await user.forward_channel_post(channel, "a post of the channel")
     await user.send("reply text", reply_to_message_id=m2["message_id"])
     await user.click_data(99999, "forged")
     await user.share_contact("+996700123456")
