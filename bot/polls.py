@@ -6,8 +6,10 @@ Telegram's native polls are not used: they cannot rank, and a vote on a native p
 checked against the poll's municipality and recipients before it counts. Answers are buttons on
 the poll message; each tap is checked against the database.
 
-The municipality has no channel in the data model (Municipality has no channel field), so polls
-go to the subscribers only."""
+A municipality with a channel (bot/channels.py) also gets the poll posted there, with a button
+that opens it in the bot (t.me/<bot>?start=p-<id>): a channel's readers answer in their private
+chat, where the same one-answer-per-person check holds (Telegram's polls in channels are always
+anonymous, so their votes could not be held to it). The results are posted there at closing."""
 
 from __future__ import annotations
 
@@ -24,9 +26,11 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.ext import Application, ContextTypes
 
+from bot import channels
 from bot.formatting import moment
 from bot.i18n import t
 from bot.rules import polls as rules
+from bot.rules.deeplinks import link, poll_payload
 from bot.rules.validation import Invalid
 from bot.settings import LANGUAGES
 from storage.db import Database
@@ -81,6 +85,23 @@ def poll_text(poll: Poll, place: Municipality, language: str) -> str:
         f"poll-message-{poll.kind}",
         municipality=place.name(language),
         question=poll.question,
+        closes=moment(poll.closes_at, zone),
+        zone=zone.key,
+    )
+
+
+def channel_poll_text(
+    poll: Poll, place: Municipality, names: dict[int, dict], language: str
+) -> str:
+    """The poll as posted to the channel: the question, the options, how to answer."""
+    zone = ZoneInfo(place.timezone)
+    options = "\n".join(f"• {names[option_id][language]}" for option_id in names)
+    return t(
+        language,
+        f"poll-channel-{poll.kind}",
+        municipality=place.name(language),
+        question=poll.question,
+        options=options,
         closes=moment(poll.closes_at, zone),
         zone=zone.key,
     )
@@ -211,9 +232,11 @@ async def start_poll(
     report_chat_id: int | None,
     now: datetime,
     default_language: str,
+    bot_username: str | None = None,
 ) -> Poll:
     """Create the poll and one outbox row (text and buttons in the reader's language) per
-    subscriber of the municipality, in one transaction. Commits.
+    subscriber of the municipality, and a post to its channel if it has one (with a button to
+    answer in the bot when `bot_username` is known), in one transaction. Commits.
 
     Topics must be the municipality's own: a poll on another municipality's topics is refused."""
     if kind not in rules.KINDS:
@@ -272,6 +295,22 @@ async def start_poll(
                 "reply_markup": keyboards[language],
             }
         )
+    if place.channel_chat_id is not None:
+        poll.channel_chat_id = place.channel_chat_id
+        session.add(poll)
+        language = channels.post_language(place, default_language)
+        markup = None
+        if bot_username:
+            url = link(bot_username, poll_payload(poll.id))
+            markup = channels.link_button(t(language, "poll-answer-in-bot"), url)
+        rows.append(
+            channels.post_row(
+                chat_id=place.channel_chat_id,
+                dedupe_key=f"ch:poll:{poll.id}",
+                text=channel_poll_text(poll, place, names, language),
+                reply_markup=markup,
+            )
+        )
     await enqueue_many(session, rows)
     await session.commit()
     await session.refresh(poll)
@@ -283,7 +322,8 @@ async def start_poll(
 
 async def close_due_polls(db: Database, *, now: datetime, default_language: str) -> int:
     """Close every open poll whose moment has come and send its results to the participants
-    (and to the staff member who started it), through the outbox. Returns how many closed."""
+    (and to the staff member who started it, and to the channel it was posted to), through the
+    outbox. Returns how many closed."""
     closed = 0
     async with db.session() as session:
         for poll in await due_polls(session, now=now):
@@ -320,6 +360,15 @@ async def close_due_polls(db: Database, *, now: datetime, default_language: str)
                 }
                 for user_id, chat_id, language in audience
             ]
+            if poll.channel_chat_id is not None:
+                language = channels.post_language(view.place, default_language)
+                text = results_text(
+                    poll, view.place, view.names, view.results, language, final=True
+                )
+                key = f"ch:poll-results:{poll.id}"
+                rows.append(
+                    channels.post_row(chat_id=poll.channel_chat_id, dedupe_key=key, text=text)
+                )
             await enqueue_many(session, rows)
             closed += 1
         await session.commit()

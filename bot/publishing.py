@@ -1,6 +1,9 @@
 """Publishing a call, amending or cancelling it, and announcements: each changes the records and
 writes one outbox row per recipient in the same transaction, so a broadcast is never half-made.
-The outbox sender (bot/outbox.py) delivers the rows at Telegram's limits."""
+The outbox sender (bot/outbox.py) delivers the rows at Telegram's limits.
+
+A municipality with a channel (bot/channels.py) also gets the published call posted there, with
+a button that opens it in the bot, and the call's later changes posted to the same channel."""
 
 from __future__ import annotations
 
@@ -10,11 +13,13 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot import channels
 from bot.cards import competition_card
 from bot.formatting import localized, moment
 from bot.i18n import Markup, t
 from bot.reminders import replan_call
 from bot.rules.competition import missing_for_publication
+from bot.rules.deeplinks import competition_payload, link
 from bot.rules.validation import Invalid
 from bot.settings import LANGUAGES
 from storage.models import Broadcast, Competition, CompetitionAmendment, Municipality, Topic
@@ -83,8 +88,11 @@ async def publish(
     report_chat_id: int,
     now: datetime,
     default_language: str,
+    bot_username: str | None = None,
 ) -> Broadcast:
-    """Draft -> published, and the call to every matching subscriber. Commits."""
+    """Draft -> published, and the call to every matching subscriber (and to the
+    municipality's channel, with an "open in the bot" button when `bot_username` is known).
+    Commits."""
     if competition.status != "draft":
         raise Invalid("publish-not-draft")
     missing = missing_for_publication(competition, now=now)
@@ -96,6 +104,7 @@ async def publish(
     recipients = await subscribers(
         session, municipality_id=competition.municipality_id, topic_id=competition.topic_id
     )
+    texts = await card_texts(session, competition)
     broadcast = await _start_broadcast(
         session,
         kind="call",
@@ -104,12 +113,41 @@ async def publish(
         by_user_id=by_user_id,
         report_chat_id=report_chat_id,
         recipients=recipients,
-        texts=await card_texts(session, competition),
+        texts=texts,
         default_language=default_language,
     )
+    await _post_call_to_channel(session, competition, texts, default_language, bot_username)
     await replan_call(session, competition, now=now)
     await session.commit()
     return broadcast
+
+
+async def _post_call_to_channel(
+    session: AsyncSession,
+    competition: Competition,
+    texts: dict[str, str],
+    default_language: str,
+    bot_username: str | None,
+) -> None:
+    place = await session.get(Municipality, competition.municipality_id)
+    if place.channel_chat_id is None:
+        return
+    language = channels.post_language(place, default_language)
+    markup = None
+    if bot_username:
+        url = link(bot_username, competition_payload(competition.id))
+        markup = channels.link_button(channels.open_label(language), url)
+    await enqueue_many(
+        session,
+        [
+            channels.post_row(
+                chat_id=place.channel_chat_id,
+                dedupe_key=channels.call_key(competition.id),
+                text=texts[language],
+                reply_markup=markup,
+            )
+        ],
+    )
 
 
 async def move_deadline(
@@ -171,7 +209,15 @@ async def _tell_of_change(
     report_chat_id: int | None,
     default_language: str,
 ) -> Broadcast:
-    """Broadcast a change of a published call to everyone it concerns."""
+    """Broadcast a change of a published call to everyone it concerns, and to the channel the
+    call was posted to."""
+    channel = await channels.channel_of_call(session, competition.id)
+    if channel is not None:
+        place = await session.get(Municipality, competition.municipality_id)
+        language = channels.post_language(place, default_language)
+        key = channels.call_key(competition.id, kind, competition.version)
+        row = channels.post_row(chat_id=channel, dedupe_key=key, text=texts[language])
+        await enqueue_many(session, [row])
     return await _start_broadcast(
         session,
         kind=kind,

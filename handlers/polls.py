@@ -26,6 +26,7 @@ from bot.i18n import t, translator
 from bot.polls import (
     answer_keyboard,
     load_view,
+    poll_text,
     results_csv,
     results_text,
     start_poll,
@@ -334,9 +335,11 @@ async def _send(
             report_chat_id=message.chat_id,
             now=now(),
             default_language=context.settings.default_language,
+            bot_username=context.bot.username,
         )
         await end_dialogue(session, user_id=user.id)
-    await message.reply_text(t(language, "poll-started"), reply_markup=main_menu(language))
+    key = "poll-started-channel" if poll.channel_chat_id is not None else "poll-started"
+    await message.reply_text(t(language, key), reply_markup=main_menu(language))
     await _send_results(message, context, language, poll, edit=False)
 
 
@@ -534,6 +537,32 @@ async def _answer_button(
             choices="\n".join(f"{index}. {name}" for index, name in enumerate(chosen, 1)),
         )
     )
+
+
+async def open_from_link(
+    message: Message, context: BotContext, user: User, language: str, poll_id: int
+) -> bool:
+    """t.me/<bot>?start=p-<id> (the button under a poll posted to a channel): the poll with its
+    answer buttons in this chat. False for a poll that does not exist."""
+    async with context.db.session() as session:
+        poll = await session.get(Poll, poll_id)
+        allowed = poll is not None and await may_answer(session, poll=poll, user_id=user.id)
+        answer = await answer_of(session, poll_id=poll_id, user_id=user.id) if allowed else None
+        view = await load_view(session, poll) if allowed else None
+    if not allowed:
+        return False
+    if not rules.is_open(status=poll.status, closes_at=poll.closes_at, now=now()):
+        await message.reply_text(t(language, "poll-closed"))
+        return True
+    if answer is not None and answer.submitted_at is not None:
+        await message.reply_text(t(language, "poll-already-answered"))
+        return True
+    choices = answer.choices if answer else []
+    await message.reply_text(
+        poll_text(poll, view.place, language),
+        reply_markup=answer_keyboard(poll, view.options, view.names, choices, language),
+    )
+    return True
 
 
 # -- the one entry point for "pl:" buttons ---------------------------------------------------

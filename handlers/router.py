@@ -7,6 +7,7 @@ from telegram import Update
 from bot.context import BotContext
 from handlers import (
     applications,
+    channels,
     clarifications,
     commission,
     polls,
@@ -55,6 +56,8 @@ async def on_message(update: Update, context: BotContext) -> None:
         await commission.on_message(update, context, user, dialogue)
     elif dialogue is not None and dialogue.name in polls.DIALOGUES:
         await polls.on_message(update, context, user, dialogue)
+    elif dialogue is not None and dialogue.name in channels.DIALOGUES:
+        await channels.on_message(update, context, user, dialogue)
     elif text is not None:
         await start.unknown_text(update, context)
     else:
@@ -87,5 +90,8 @@ async def cancel_command(update: Update, context: BotContext) -> None:
         return
     if dialogue.name in polls.DIALOGUES:
         await polls.cancel(update.effective_message, context, user, language)
+        return
+    if dialogue.name in channels.DIALOGUES:
+        await channels.cancel(update.effective_message, context, user, language)
         return
     await profile.cancel(update.effective_message, context, user, language, dialogue)

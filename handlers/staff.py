@@ -28,7 +28,9 @@ from storage.queries.outbox import broadcast_counts
 from storage.queries.places import list_municipalities
 from storage.queries.staff import redeem_invitation, roles_of
 
-STAFF_COMMANDS = ("staff", "newcall", "submissions", "questions", "invite", "poll", "polls")
+STAFF_COMMANDS = (
+    "staff", "newcall", "submissions", "questions", "invite", "poll", "polls", "channel",
+)  # fmt: skip
 
 
 async def actor_of(context: BotContext, user: User) -> Actor:

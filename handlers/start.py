@@ -68,6 +68,10 @@ async def open_deep_link(
         return True
     if link.kind == "competition":
         return await show_public_call(message, context, user, language, int(link.key))
+    if link.kind == "poll":
+        from handlers.polls import open_from_link
+
+        return await open_from_link(message, context, user, language, int(link.key))
     async with context.db.session() as session:
         place = await get_municipality(session, slug=link.key)
         topics = await list_topics(session, municipality_id=place.id) if place else []

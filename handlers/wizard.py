@@ -852,6 +852,7 @@ async def _preview_button(
                 report_chat_id=message.chat_id,
                 now=now(),
                 default_language=context.settings.default_language,
+                bot_username=context.bot.username,
             )
             await end_dialogue(session, user_id=user.id)
         await query.answer()

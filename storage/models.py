@@ -69,6 +69,13 @@ class Municipality(SQLModel, table=True):
     timezone: str = Field(default="Asia/Bishkek", max_length=64)
     # Three letters that start its receipt numbers, e.g. KRK-2026-0007 for Karakol.
     code: str = Field(default="SSP", max_length=8)
+    # Its public Telegram channel, where published calls and priority polls are also posted
+    # (set by staff with /channel once the bot is an administrator there). The id is what
+    # counts; title and username are for showing it; posts are written in channel_language.
+    channel_chat_id: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    channel_title: str | None = Field(default=None, max_length=128)
+    channel_username: str | None = Field(default=None, max_length=32)
+    channel_language: str | None = Field(default=None, max_length=2)
     created_at: datetime = Field(
         default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
     )
@@ -681,6 +688,8 @@ class Poll(SQLModel, table=True):
         default=None,
         sa_column=Column(Integer, ForeignKey("broadcasts.id", ondelete="SET NULL"), nullable=True),
     )
+    # The channel the poll was also posted to: its readers may answer through the bot.
+    channel_chat_id: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
     created_by_user_id: int | None = Field(
         default=None,
         sa_column=Column(Integer, ForeignKey("users.id", ondelete="SET NULL"), nullable=True),

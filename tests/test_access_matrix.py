@@ -453,6 +453,44 @@ async def audit_command(scene: Scene) -> bool:
     return bool(replies) and all(reply.text not in refused for reply in replies)
 
 
+async def channel_screen(scene: Scene) -> bool:
+    seen = await scene.click(f"ch:m:{scene.home.id}")
+    dialogue = await scene.dialogue()
+    started = dialogue is not None and dialogue.name == "channel"
+    return scene.agree("ch:m", seen, started and dialogue.data["municipality_id"] == scene.home.id)
+
+
+async def channel_command(scene: Scene) -> bool:
+    replies = await scene.command("/channel")
+    dialogue = await scene.dialogue()
+    started_here = (
+        dialogue is not None
+        and dialogue.name == "channel"
+        and dialogue.data.get("municipality_id") == scene.home.id
+    )
+    return started_here or f"ch:m:{scene.home.id}" in _buttons(replies)
+
+
+async def channel_remove(scene: Scene) -> bool:
+    """Karakol has a channel; the actor presses "Disconnect the channel"."""
+
+    async def set_channel(chat_id: int | None) -> Municipality:
+        async with scene.db.session() as session:
+            place = await session.get(Municipality, scene.home.id)
+            place.channel_chat_id = chat_id
+            place.channel_title = "Karakol SSP" if chat_id else None
+            session.add(place)
+            await session.commit()
+            return place
+
+    await set_channel(-1001000000001)
+    seen = await scene.click(f"ch:off:{scene.home.id}")
+    async with scene.db.session() as session:
+        cleared = (await session.get(Municipality, scene.home.id)).channel_chat_id is None
+    await set_channel(None)  # no channel for the other probes
+    return scene.agree("ch:off", seen, cleared)
+
+
 Probe = Callable[[Scene], Awaitable[bool]]
 
 PROBES: dict[str, list[Probe]] = {
@@ -479,6 +517,7 @@ PROBES: dict[str, list[Probe]] = {
     "poll.view": [poll_results, polls_command],
     "poll.close": [close_poll],
     "topic.create": [topic_from_poll],
+    "channel.set": [channel_screen, channel_command, channel_remove],
     "monitoring.view": [monitoring_place, monitoring_call],
     "audit.view": [audit_page, audit_command],
 }

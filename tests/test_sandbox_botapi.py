@@ -558,15 +558,15 @@ async def test_a_channel_refuses_a_bot_without_the_right_to_post(bot, sb):
     await sb.set_channel(CHANNEL, title="Private", bot_status="administrator")
     await sb.set_channel(CHANNEL, can_post_messages=False)
     assert (await bot.get_chat_member(CHANNEL, me.id)).can_post_messages is False
-    with pytest.raises(BadRequest, match="[Nn]eed administrator rights in the channel chat"):
+    with pytest.raises(BadRequest, match=r"[Nn]eed administrator rights in the channel chat"):
         await bot.send_message(CHANNEL, "x")
     await sb.set_channel(CHANNEL, bot_status="left")
-    with pytest.raises(Forbidden, match="[Bb]ot is not a member of the channel chat"):
+    with pytest.raises(Forbidden, match=r"[Bb]ot is not a member of the channel chat"):
         await bot.send_message(CHANNEL, "x")
     # A private channel (no username) the bot is not in cannot be found at all.
-    with pytest.raises(BadRequest, match="[Cc]hat not found"):
+    with pytest.raises(BadRequest, match=r"[Cc]hat not found"):
         await bot.get_chat(CHANNEL)
-    with pytest.raises(BadRequest, match="[Cc]hat not found"):
+    with pytest.raises(BadRequest, match=r"[Cc]hat not found"):
         await bot.get_chat_member(CHANNEL, me.id)
     await sb.set_channel(CHANNEL, bot_status="kicked", username="was_public")
     assert (await bot.get_chat_member(CHANNEL, me.id)).status == "kicked"

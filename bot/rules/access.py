@@ -49,6 +49,8 @@ ACTIONS: dict[str, frozenset[Role]] = {
     "poll.view": STAFF_ROLES,
     "poll.close": STAFF_ROLES,
     "topic.create": STAFF_ROLES,
+    # The municipality's public channel, where calls and polls are also posted (/channel).
+    "channel.set": STAFF_ROLES,
     "monitoring.view": frozenset({Role.CONSULTANT}),
 }
 

@@ -11,11 +11,12 @@ _ALLOWED = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 _MUNICIPALITY = re.compile(r"^m-(?P<slug>[a-z0-9][a-z0-9_-]{1,31})$")
 _COMPETITION = re.compile(r"^c-(?P<id>[1-9][0-9]{0,8})$")
 _INVITATION = re.compile(r"^i-(?P<token>[A-Za-z0-9_-]{16,40})$")
+_POLL = re.compile(r"^p-(?P<id>[1-9][0-9]{0,8})$")
 
 
 @dataclass(frozen=True)
 class DeepLink:
-    kind: Literal["municipality", "competition", "invitation"]
+    kind: Literal["municipality", "competition", "invitation", "poll"]
     key: str
 
 
@@ -28,6 +29,8 @@ def parse_payload(payload: str) -> DeepLink | None:
         return DeepLink("competition", match["id"])
     if match := _INVITATION.match(payload):
         return DeepLink("invitation", match["token"])
+    if match := _POLL.match(payload):
+        return DeepLink("poll", match["id"])
     return None
 
 
@@ -37,6 +40,11 @@ def municipality_payload(slug: str) -> str:
 
 def competition_payload(competition_id: int) -> str:
     return f"c-{competition_id}"
+
+
+def poll_payload(poll_id: int) -> str:
+    """A priority poll posted to a channel: its readers answer it in the bot."""
+    return f"p-{poll_id}"
 
 
 def invitation_payload(token: str) -> str:

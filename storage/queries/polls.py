@@ -96,7 +96,10 @@ async def participants(session: AsyncSession, *, poll_id: int) -> list[tuple[int
 
 
 async def may_answer(session: AsyncSession, *, poll: Poll, user_id: int) -> bool:
-    """The poll was sent to this user, or they subscribe to its municipality."""
+    """The poll was sent to this user, they subscribe to its municipality, or it was posted to
+    the municipality's public channel (whose readers answer through the bot's deep link)."""
+    if poll.channel_chat_id is not None:
+        return True
     if poll.broadcast_id is not None:
         received = select(OutboxMessage.id).where(
             OutboxMessage.broadcast_id == poll.broadcast_id, OutboxMessage.user_id == user_id
