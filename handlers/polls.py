@@ -2,8 +2,9 @@
 close early and make a topic of a proposed issue; subscribers answer with buttons.
 
 Callback data "pl:<action>:<id>[:<id>]" only names records. Every press loads them and checks:
-the poll exists and is open, the presser received it or subscribes to its municipality, the
-option belongs to the poll (and its topic to the poll's municipality), and for staff actions
+the poll exists and is open, the presser received it, subscribes to its municipality or the poll
+was posted to the municipality's channel (whose readers open it with t.me/<bot>?start=p-<id>),
+the option belongs to the poll (and its topic to the poll's municipality), and for staff actions
 `can(actor, action, poll's municipality)`.
 
 The creation dialogue (name "poll") keeps its answers in the dialogue row:
