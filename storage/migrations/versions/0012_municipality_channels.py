@@ -1,7 +1,7 @@
 """municipality channels
 
-Revision ID: 0011_municipality_channels
-Revises: 0010_reminders
+Revision ID: 0012_municipality_channels
+Revises: 0011_reporting
 Create Date: 2026-11-23 09:00:00.000000
 """
 
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision: str = "0011_municipality_channels"
-down_revision: str | None = "0010_reminders"
+revision: str = "0012_municipality_channels"
+down_revision: str | None = "0011_reporting"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
