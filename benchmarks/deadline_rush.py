@@ -323,6 +323,46 @@ async def _sample_tasks() -> None:
             rounds = 0
 
 
+def _trace_statements() -> Callable[[], None]:
+    """Record each SQL statement and commit with the update it ran for; the returned function
+    prints the first NCO's walk, step by step, to stderr (diagnosis: BENCH_STATEMENTS=1)."""
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    from bot.logging_setup import current_update
+
+    seen: dict[tuple[int, int], list[str]] = defaultdict(list)
+
+    def note(what: str) -> None:
+        info = current_update()
+        if info is not None and info.user_id is not None and info.update_id is not None:
+            seen[(info.user_id, info.update_id)].append(what)
+
+    @event.listens_for(Engine, "before_cursor_execute")
+    def statement(_conn: Any, _cursor: Any, sql: str, *_args: Any) -> None:
+        note(" ".join(sql.split())[:110])
+
+    @event.listens_for(Engine, "commit")
+    def commit(_conn: Any) -> None:
+        note("COMMIT")
+
+    def report() -> None:
+        walk = sorted(update for user, update in seen if user == FIRST_NCO)
+        for step, update in enumerate(walk):
+            lines = seen[(FIRST_NCO, update)]
+            name = STEP_NAMES[step] if step < len(STEP_NAMES) else "?"
+            commits = sum(line == "COMMIT" for line in lines)
+            print(
+                f"statements: step {step:2d} {name:<12} {len(lines) - commits:2d} statements,"
+                f" {commits} commits",
+                file=sys.stderr,
+            )
+            for line in lines:
+                print(f"    {line}", file=sys.stderr)
+
+    return report
+
+
 def _bot_child(conn: Connection, kind: str, options: dict[str, Any]) -> None:
     logging.basicConfig(level=logging.WARNING, format="bot %(levelname)s %(name)s: %(message)s")
     counter = _ErrorLogCounter()
@@ -362,6 +402,9 @@ def _bot_child(conn: Connection, kind: str, options: dict[str, Any]) -> None:
                 TOKEN, options["standin_url"], options.get("transport", "httpx")
             )
         loop = asyncio.get_running_loop()
+        report_statements = None
+        if os.environ.get("BENCH_STATEMENTS") and kind == "ssp":  # statements per update
+            report_statements = _trace_statements()
         sampler = None
         if os.environ.get("BENCH_TASK_SAMPLES"):  # where the bot's tasks wait (diagnosis)
             sampler = asyncio.create_task(_sample_tasks())
@@ -374,6 +417,8 @@ def _bot_child(conn: Connection, kind: str, options: dict[str, Any]) -> None:
             cpu = time.process_time()
         if sampler is not None:
             sampler.cancel()
+        if report_statements is not None:
+            report_statements()
         conn.send(
             {
                 "error_handler_calls": calls,

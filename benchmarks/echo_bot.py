@@ -7,7 +7,8 @@ something to press next. No database, no dialogue: only python-telegram-bot's ow
 Built like the real bot (bot/app.py): a 256-connection pool for replies, a separate one for
 getUpdates, updates of different chats handled at once, long polling with no pause. The replies'
 transport is python-telegram-bot's own (httpx), as a bare bot has it, unless `transport="bot"`
-asks for the real bot's (`bot.app.reply_request`, aiohttp): the stricter yardstick."""
+asks for the real bot's (`bot.app.reply_request` and `updates_request`, aiohttp, for the replies
+and for getUpdates alike): the stricter yardstick."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 from telegram.request import HTTPXRequest
 
-from bot.app import reply_request
+from bot.app import reply_request, updates_request
 
 BUTTON = "Echo"
 MARKUP = InlineKeyboardMarkup([[InlineKeyboardButton(BUTTON, callback_data="echo")]])
@@ -41,7 +42,7 @@ def build_echo_application(token: str, standin_url: str, transport: str = "httpx
         base_url=f"{standin_url}/bot",
         base_file_url=f"{standin_url}/file/bot",
         request=reply_request() if transport == "bot" else HTTPXRequest(connection_pool_size=256),
-        get_updates_request=HTTPXRequest(),
+        get_updates_request=updates_request() if transport == "bot" else HTTPXRequest(),
     )
     application = Application.builder().bot(bot).concurrent_updates(True).build()
     application.add_handler(MessageHandler(filters.ALL, echo_message))

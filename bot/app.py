@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from telegram.constants import ParseMode
 from telegram.ext import Application, ContextTypes, Defaults
-from telegram.request import HTTPXRequest
 
 import handlers
 from bot.context import BotContext, Services
@@ -35,6 +34,13 @@ def reply_request(timeout: float = 5.0) -> AiohttpRequest:
     )
 
 
+def updates_request() -> AiohttpRequest:
+    """The transport for getUpdates, on aiohttp too: under load every long poll returns at once
+    with a batch, and on httpx the polls alone were a tenth of the bot's CPU. One poll at a
+    time; python-telegram-bot adds the long poll's own timeout to the read timeout."""
+    return AiohttpRequest(connection_pool_size=1)
+
+
 def build_application(settings: Settings, db: Database) -> Application:
     settings.require_token()
     bot = SSPBot(
@@ -44,7 +50,7 @@ def build_application(settings: Settings, db: Database) -> Application:
         defaults=Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.zone),
         # A bare Bot gets one connection; replies and the outbox sender need many at once.
         request=reply_request(settings.request_timeout),
-        get_updates_request=HTTPXRequest(),
+        get_updates_request=updates_request(),
         reply_retry_seconds=settings.reply_retry_seconds,
     )
     application = (
