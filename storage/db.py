@@ -12,6 +12,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from storage.sqlite_driver import one_trip_dbapi
+
 # Updates are handled up to 64 at a time (bot/update_order.py), each holding a connection while
 # it works (one session per update, see Database.update_session), so the pool must not be the
 # bottleneck (SQLAlchemy's default is 5 + 10). A connection is returned as soon as its session
@@ -68,7 +70,8 @@ def create_engine(url: str) -> AsyncEngine:
         # which polls with growing sleeps: with dozens of connections writing at once some wait
         # out busy_timeout ("database is locked"). SQLAlchemy's default pool (5 + 10) keeps the
         # writers few; the rest of the updates queue for a connection in order.
-        engine = create_async_engine(url)
+        # One trip to aiosqlite's thread per statement (storage/sqlite_driver.py).
+        engine = create_async_engine(url, module=one_trip_dbapi())
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
     return create_async_engine(
