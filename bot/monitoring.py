@@ -28,6 +28,7 @@ from storage.models import Municipality, StaffRole
 from storage.queries.monitoring import (
     CallFigures,
     PlaceFigures,
+    Reports,
     call_figures,
     digest_preferences,
     place_figures,
@@ -90,6 +91,22 @@ def _delivery(language: str, delivery) -> str:
     )
 
 
+def _reports(language: str, reports: Reports) -> list[str]:
+    """The reports line, once there are awards (each owes at least its final report)."""
+    if not reports.total:
+        return []
+    return [
+        t(
+            language,
+            "mon-reports",
+            due=reports.due,
+            overdue=reports.overdue,
+            filed=reports.filed,
+            accepted=reports.accepted,
+        )
+    ]
+
+
 def place_text(place: Municipality, figures: PlaceFigures, language: str) -> str:
     return "\n".join(
         [
@@ -111,6 +128,7 @@ def place_text(place: Municipality, figures: PlaceFigures, language: str) -> str
                 awarded=money(figures.awarded, language),
                 budget=money(figures.budget_total, language),
             ),
+            *_reports(language, figures.reports),
             _delivery(language, figures.delivery),
         ]
     )
@@ -140,6 +158,7 @@ def call_text(call: CallFigures, zone: ZoneInfo, language: str) -> str:
             budget=money(call.budget_total or 0, language),
         )
     )
+    lines += _reports(language, call.reports)
     lines.append(_delivery(language, call.delivery))
     return "\n".join(lines)
 
@@ -158,6 +177,12 @@ async def overview_text(
     return "\n\n".join([t(language, "mon-title"), *blocks])
 
 
+REPORT_COLUMNS = (
+    "mon-col-reports-due",
+    "mon-col-reports-overdue",
+    "mon-col-reports-filed",
+    "mon-col-reports-accepted",
+)
 COLUMNS_PLACES = (
     "mon-col-municipality",
     "mon-col-subscribers",
@@ -169,6 +194,7 @@ COLUMNS_PLACES = (
     "mon-col-awards",
     "mon-col-awarded",
     "mon-col-budget",
+    *REPORT_COLUMNS,
     "mon-col-sent",
     "mon-col-blocked",
     "mon-col-failed",
@@ -185,10 +211,15 @@ COLUMNS_CALLS = (
     "mon-col-admitted",
     "mon-col-awards",
     "mon-col-awarded",
+    *REPORT_COLUMNS,
     "mon-col-sent",
     "mon-col-blocked",
     "mon-col-failed",
 )
+
+
+def _report_cells(reports: Reports) -> list[int]:
+    return [reports.due, reports.overdue, reports.filed, reports.accepted]
 
 
 async def overview_xlsx(
@@ -218,6 +249,7 @@ async def overview_xlsx(
                 row.awards,
                 row.awarded,
                 row.budget_total,
+                *_report_cells(row.reports),
                 row.delivery.sent,
                 row.delivery.blocked,
                 row.delivery.failed,
@@ -227,7 +259,7 @@ async def overview_xlsx(
     calls.append([t(language, key) for key in COLUMNS_CALLS])
     for place in places:
         zone = ZoneInfo(place.timezone)
-        for call in await call_figures(session, municipality_id=place.id):
+        for call in await call_figures(session, municipality_id=place.id, now=now):
             calls.append(
                 [
                     place.name(language),
@@ -244,6 +276,7 @@ async def overview_xlsx(
                     call.admitted,
                     call.awards,
                     call.awarded,
+                    *_report_cells(call.reports),
                     call.delivery.sent,
                     call.delivery.blocked,
                     call.delivery.failed,

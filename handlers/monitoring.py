@@ -136,7 +136,7 @@ async def _open_place(
     await query.answer()
     async with context.db.session() as session:
         figures = (await place_figures(session, municipality_ids=[place.id], now=now()))[place.id]
-        calls = await call_figures(session, municipality_id=place.id)
+        calls = await call_figures(session, municipality_id=place.id, now=now())
     rows = [[(_call_label(call, language), data("c", call.competition_id))] for call in calls]
     text = place_text(place, figures, language)
     if not calls:
@@ -159,7 +159,9 @@ async def _open_call(
         return
     await query.answer()
     async with context.db.session() as session:
-        figures = await call_figures(session, municipality_id=place.id, competition_id=call.id)
+        figures = await call_figures(
+            session, municipality_id=place.id, now=now(), competition_id=call.id
+        )
     text = place.name(language) + "\n" + call_text(figures[0], ZoneInfo(place.timezone), language)
     await query.message.reply_text(text)
 

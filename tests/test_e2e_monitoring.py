@@ -153,13 +153,13 @@ async def test_a_consultant_sees_two_municipalities_and_is_refused_the_third(
     places = list(book["Municipalities"].iter_rows(values_only=True))
     assert places[0][:3] == ("Municipality", "Subscribers", "Open calls")
     assert places[1:] == [
-        (BATKEN, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0),
-        (KARAKOL, 2, 1, 1, 400_000, 1, 1, 1, 150_000, 400_000, 2, 1, 0),
+        (BATKEN, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0),
+        (KARAKOL, 2, 1, 1, 400_000, 1, 1, 1, 150_000, 400_000, 0, 0, 0, 0, 2, 1, 0),
     ]
     calls = list(book["Calls"].iter_rows(values_only=True))
     assert len(calls) == 2
     assert calls[1][:4] == (KARAKOL, ids["call"], "Support for children", "published")
-    assert calls[1][6:] == (1, 1, 1, 1, 150_000, 2, 1, 0)
+    assert calls[1][6:] == (1, 1, 1, 1, 150_000, 0, 0, 0, 0, 2, 1, 0)
 
     # Someone with no assignment sees nothing; a platform admin sees all three.
     nobody = sandbox.user(46_002, first_name="Nobody", language_code="en")

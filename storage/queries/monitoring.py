@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import case, func
+from sqlalchemy import and_, case, func
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -17,6 +17,7 @@ from storage.models import (
     Competition,
     DigestPreference,
     OutboxMessage,
+    ReportDue,
     Submission,
     Subscription,
     User,
@@ -24,6 +25,9 @@ from storage.models import (
 
 # Submissions that reached the municipality (not drafts, not withdrawn).
 FILED = ("submitted", "under_review", "shortlisted", "awarded", "rejected", "admitted")
+# Report statuses (bot/rules/reporting.py): owed by the NCO (due, or sent back for changes),
+# filed and awaiting the staff's review, accepted. Owed after the due moment is overdue.
+REPORT_OWED = ("due", "changes_requested")
 
 
 @dataclass
@@ -32,6 +36,18 @@ class Delivery:
     blocked: int = 0
     failed: int = 0
     waiting: int = 0
+
+
+@dataclass
+class Reports:
+    due: int = 0  # owed, due moment still ahead
+    overdue: int = 0  # owed, due moment passed
+    filed: int = 0  # awaiting the staff's review
+    accepted: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.due + self.overdue + self.filed + self.accepted
 
 
 @dataclass
@@ -47,6 +63,7 @@ class PlaceFigures:
     awards: int = 0
     awarded: int = 0  # soms
     delivery: Delivery = field(default_factory=Delivery)
+    reports: Reports = field(default_factory=Reports)
 
 
 @dataclass
@@ -63,10 +80,30 @@ class CallFigures:
     awards: int = 0
     awarded: int = 0
     delivery: Delivery = field(default_factory=Delivery)
+    reports: Reports = field(default_factory=Reports)
 
 
 def _is_open(now: datetime):
     return (Competition.status == "published") & (Competition.deadline_at > now)
+
+
+def _report_columns(now: datetime) -> tuple:
+    """SUMs of report states, one grouped query (the states as in bot/rules/reporting.py)."""
+    owed = ReportDue.status.in_(REPORT_OWED)
+
+    def count(condition) -> object:
+        return func.sum(case((condition, 1), else_=0))
+
+    return (
+        count(and_(owed, ReportDue.due_at >= now)),
+        count(and_(owed, ReportDue.due_at < now)),
+        count(ReportDue.status == "filed"),
+        count(ReportDue.status == "accepted"),
+    )
+
+
+def _reports(due, overdue, filed, accepted) -> Reports:
+    return Reports(*(int(value or 0) for value in (due, overdue, filed, accepted)))
 
 
 async def place_figures(
@@ -134,6 +171,14 @@ async def place_figures(
     )
     for place, status, count in (await session.exec(delivery)).all():
         _count_delivery(figures[place].delivery, status, count)
+    reports = (
+        select(Competition.municipality_id, *_report_columns(now))
+        .join(ReportDue, ReportDue.competition_id == Competition.id)
+        .where(Competition.municipality_id.in_(ids))
+        .group_by(Competition.municipality_id)
+    )
+    for place, *states in (await session.exec(reports)).all():
+        figures[place].reports = _reports(*states)
     return figures
 
 
@@ -145,7 +190,11 @@ def _count_delivery(delivery: Delivery, status: str, count: int) -> None:
 
 
 async def call_figures(
-    session: AsyncSession, *, municipality_id: int, competition_id: int | None = None
+    session: AsyncSession,
+    *,
+    municipality_id: int,
+    now: datetime,
+    competition_id: int | None = None,
 ) -> list[CallFigures]:
     """Every call of the municipality that is not a draft (or just one), newest first."""
     query = select(Competition).where(
@@ -201,6 +250,13 @@ async def call_figures(
     )
     for call, status, count in (await session.exec(delivery)).all():
         _count_delivery(figures[call].delivery, status, count)
+    reports = (
+        select(ReportDue.competition_id, *_report_columns(now))
+        .where(ReportDue.competition_id.in_(ids))
+        .group_by(ReportDue.competition_id)
+    )
+    for call, *states in (await session.exec(reports)).all():
+        figures[call].reports = _reports(*states)
     return list(figures.values())
 
 

@@ -58,3 +58,11 @@ mon-call-selection = Admitted: { $admitted } · awards: { $awards }, { $awarded 
 mon-col-admitted = Admitted
 mon-col-awards = Awards
 mon-col-awarded = Awarded (soms)
+
+## Reports in the overview
+
+mon-reports = Reports: { $due } due, { $overdue } overdue, { $filed } awaiting review, { $accepted } accepted
+mon-col-reports-due = Reports due
+mon-col-reports-overdue = Reports overdue
+mon-col-reports-filed = Reports awaiting review
+mon-col-reports-accepted = Reports accepted

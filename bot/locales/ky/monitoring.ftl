@@ -58,3 +58,11 @@ mon-call-selection = Кабыл алынды: { $admitted } · гранттар:
 mon-col-admitted = Кабыл алынгандар
 mon-col-awards = Гранттар
 mon-col-awarded = Берилген сумма (сом)
+
+## Сереп берүүдөгү отчёттор
+
+mon-reports = Отчёттор: күтүлүүдө { $due }, мөөнөтү өтүп кеткен { $overdue }, текшерүүдө { $filed }, кабыл алынган { $accepted }
+mon-col-reports-due = Күтүлгөн отчёттор
+mon-col-reports-overdue = Мөөнөтү өткөн отчёттор
+mon-col-reports-filed = Текшерүүдөгү отчёттор
+mon-col-reports-accepted = Кабыл алынган отчёттор

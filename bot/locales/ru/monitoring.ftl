@@ -58,3 +58,11 @@ mon-call-selection = Допущено: { $admitted } · гранты: { $awards 
 mon-col-admitted = Допущено
 mon-col-awards = Гранты
 mon-col-awarded = Присуждено (сом)
+
+## Отчёты в обзоре
+
+mon-reports = Отчёты: ожидаются { $due }, просрочены { $overdue }, на проверке { $filed }, приняты { $accepted }
+mon-col-reports-due = Отчёты ожидаются
+mon-col-reports-overdue = Отчёты просрочены
+mon-col-reports-filed = Отчёты на проверке
+mon-col-reports-accepted = Отчёты приняты
