@@ -3,6 +3,10 @@
 - `replan_call` (called where a call is published, its deadline moved or it is cancelled, in the
   same transaction) and `on_application_changed` (a draft started, submitted or withdrawn) store
   exactly the reminders the rules in bot/rules/reminders.py plan for the facts as they are now.
+- `replan_sheets` does the same for commission members' score sheets (called by bot/selection.py
+  where a member is assigned, applications are admitted, a member recuses or submits, and the
+  decision is published), and `on_user_changed` for everything of one user who paused, resumed,
+  blocked the bot or came back (/stop, /subscriptions, handlers/leaving.py).
 - `ReminderWorker.run_once` claims due rows (a lease, and FOR UPDATE SKIP LOCKED on PostgreSQL),
   checks each against the facts once more (a reminder whose call closed, whose draft was
   submitted or that was muted is cancelled, never sent), lets `triage` decide, and writes each
@@ -23,6 +27,7 @@ import logging
 import signal
 from collections import Counter
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -34,9 +39,11 @@ from bot.formatting import localized, moment
 from bot.i18n import t
 from bot.rules import application as application_rules
 from bot.rules import reminders as rules
-from bot.rules.reminders import CallFacts, Due, Person, ReminderRules
+from bot.rules import selection as selection_rules
+from bot.rules.reminders import Assessor, CallFacts, Due, Person, ReminderRules, ReviewFacts
 from storage.db import Database
 from storage.models import (
+    CommissionAssignment,
     Competition,
     Member,
     Municipality,
@@ -47,6 +54,7 @@ from storage.models import (
     User,
 )
 from storage.queries import reminders as queries
+from storage.queries import selection as selection_queries
 from storage.queries.outbox import enqueue_many
 from storage.types import utcnow
 
@@ -122,7 +130,91 @@ async def replan_call(
         )
     planned = rules.plan_call(facts, people.values(), now=now)
     return await queries.replace_planned(
-        session, planned=planned, competition_id=competition.id, user_ids=scope, now=now
+        session,
+        planned=planned,
+        competition_id=competition.id,
+        user_ids=scope,
+        kinds=rules.DEADLINE_KINDS,
+        now=now,
+    )
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """A member's assignment to a call and how far their score sheet is."""
+
+    assignment: CommissionAssignment
+    progress: selection_rules.SheetProgress
+
+    @property
+    def submitted(self) -> bool:
+        return self.assignment.sheet_submitted_at is not None
+
+
+async def _sheets(session: AsyncSession, competition: Competition) -> dict[int, Sheet]:
+    """Every assigned member's sheet on the call, by user id."""
+    admitted = [
+        row.id
+        for row in await selection_queries.admitted_of(session, competition_id=competition.id)
+    ]
+    reviews = await selection_queries.reviews_of(session, competition_id=competition.id)
+    sheets = {}
+    for assignment in await selection_queries.assignments_of(
+        session, competition_id=competition.id
+    ):
+        own = {r.submission_id: r for r in reviews if r.member_user_id == assignment.user_id}
+        sheets[assignment.user_id] = Sheet(
+            assignment, selection_rules.sheet_progress(competition.criteria, admitted, own)
+        )
+    return sheets
+
+
+async def replan_sheets(
+    session: AsyncSession,
+    competition: Competition,
+    *,
+    now: datetime,
+    user_ids: set[int] | None = None,
+) -> dict[str, int]:
+    """Store the score-sheet reminders the call's facts call for now, for every assigned member
+    or only `user_ids`. Does not commit."""
+    facts = await _call_facts(session, competition)
+    review = ReviewFacts(
+        competition_id=competition.id,
+        in_review=selection_rules.in_review(competition, now),
+        closed_at=competition.deadline_at or now,
+        zone=facts.zone,
+        rules=facts.rules,
+    )
+    sheets = await _sheets(session, competition)
+    if user_ids is not None:
+        sheets = {user_id: sheet for user_id, sheet in sheets.items() if user_id in user_ids}
+    muted = await queries.muted_ids(session, competition_id=competition.id)
+    users = {}
+    if sheets:
+        found = await session.exec(select(User).where(User.id.in_(list(sheets))))
+        users = {user.id: user for user in found}
+    members = [
+        Assessor(
+            user_id,
+            assigned_at=sheet.assignment.assigned_at,
+            submitted=sheet.submitted,
+            to_score=sheet.progress.to_score,
+            muted=user_id in muted,
+            reachable=user_id in users
+            and users[user_id].is_active
+            and not users[user_id].notifications_paused,
+        )
+        for user_id, sheet in sheets.items()
+    ]
+    planned = rules.plan_sheets(review, members, now=now)
+    return await queries.replace_planned(
+        session,
+        planned=planned,
+        competition_id=competition.id,
+        user_ids=user_ids,
+        kinds=(rules.SHEET,),
+        now=now,
     )
 
 
@@ -144,9 +236,10 @@ async def on_application_changed(db: Database, *, submission_id: int) -> None:
         log.exception("reminders: could not re-plan after submission %s changed", submission_id)
 
 
-async def on_subscriptions_changed(db: Database, *, user_id: int) -> None:
-    """The user subscribed, unsubscribed, paused or resumed: re-plan their reminders for the
-    open calls. Never raises (logged)."""
+async def on_user_changed(db: Database, *, user_id: int) -> None:
+    """The user subscribed or unsubscribed, paused or resumed everything (/stop), blocked the
+    bot or came back: re-plan their reminders — deadlines of the open calls, score sheets of the
+    calls under review — so that someone who left has none pending. Never raises (logged)."""
     try:
         async with db.session() as session:
             now = utcnow()
@@ -157,9 +250,16 @@ async def on_subscriptions_changed(db: Database, *, user_id: int) -> None:
             )
             for call in calls.all():
                 await replan_call(session, call, now=now, user_ids={user_id})
+            for call in await selection_queries.calls_assigned_to(session, user_id=user_id):
+                if call.status in selection_rules.REVIEW_STATUSES:
+                    await replan_sheets(session, call, now=now, user_ids={user_id})
             await session.commit()
     except Exception:
-        log.exception("reminders: could not re-plan after user %s changed subscriptions", user_id)
+        log.exception("reminders: could not re-plan after user %s changed", user_id)
+
+
+# Subscribing, unsubscribing, pausing and resuming are changes of the user like any other.
+on_subscriptions_changed = on_user_changed
 
 
 # -- sending ------------------------------------------------------------------------------------
@@ -251,10 +351,13 @@ class _Facts:
         self.muted: set[tuple[int, int]] = set()
         self.uploaded: dict[int, dict[str, int]] = {}
         self.reminded_on: set = set()
+        self.sheets: dict[tuple[int, int], Sheet] = {}  # (user, call) of score-sheet reminders
+        self.now: datetime | None = None
 
     @classmethod
     async def load(cls, session: AsyncSession, claimed: Sequence[Reminder], *, now: datetime):
         facts = cls()
+        facts.now = now
         call_ids = {row.competition_id for row in claimed if row.competition_id}
         user_ids = {row.user_id for row in claimed}
         if call_ids:
@@ -300,6 +403,10 @@ class _Facts:
         for user_id, call_id, sent_at in sent:
             zone = facts._zone(call_id)
             facts.reminded_on.add((user_id, call_id, rules.local_day(sent_at, zone)))
+        for call_id in {row.competition_id for row in claimed if row.kind == rules.SHEET}:
+            if call_id in facts.calls:
+                for user_id, sheet in (await _sheets(session, facts.calls[call_id])).items():
+                    facts.sheets[(user_id, call_id)] = sheet
         return facts
 
     def _zone(self, call_id: int | None) -> ZoneInfo:
@@ -314,6 +421,8 @@ class _Facts:
             return "unreachable"
         if user.notifications_paused:
             return "paused"
+        if row.kind == rules.SHEET:
+            return self._sheet_void(row, call)
         if call is None or call.status != "published":
             return "call-closed"
         if call.deadline_at != row.event_at:
@@ -329,6 +438,16 @@ class _Facts:
                 return "stale"
         else:
             return "unknown-kind"
+        return None
+
+    def _sheet_void(self, row: Reminder, call: Competition | None) -> str | None:
+        if call is None or not selection_rules.in_review(call, self.now):
+            return "call-closed"  # decided or cancelled
+        if (row.user_id, row.competition_id) in self.muted:
+            return "muted"
+        sheet = self.sheets.get((row.user_id, row.competition_id))
+        if sheet is None or sheet.submitted or sheet.progress.to_score <= 0:
+            return "stale"  # unassigned, submitted, or nothing (left) to judge
         return None
 
     def due(self, row: Reminder) -> Due:
@@ -352,6 +471,9 @@ class _Facts:
         language = user.language or language
         call = self.calls[row.competition_id]
         zone = self._zone(row.competition_id)
+        if row.kind == rules.SHEET:
+            text, buttons = self._sheet_message(call, row, zone, language)
+            return self._outbox_row(row, user, text, buttons, language)
         unit, amount = rules.time_left(row.event_at, now)
         left = t(language, f"reminder-left-{unit}", count=amount)
         title = localized(call.title, language)  # t() escapes arguments for Telegram's HTML
@@ -371,7 +493,30 @@ class _Facts:
             )
             buttons.append([(t(language, "reminder-open"), f"ap:open:{call.id}")])
         buttons.append([(t(language, "calendar-button"), f"cal:c:{call.id}")])
-        buttons.append([(t(language, "reminder-mute"), f"rm:mute:{row.id}")])
+        return self._outbox_row(row, user, text, buttons, language)
+
+    def _sheet_message(
+        self, call: Competition, row: Reminder, zone: ZoneInfo, language: str
+    ) -> tuple[str, list]:
+        """How far the sheet is, and a button that opens it (handlers/commission.py)."""
+        progress = self.sheets[(row.user_id, call.id)].progress
+        text = t(
+            language,
+            "reminder-sheet",
+            title=localized(call.title, language),
+            when=moment(call.deadline_at, zone),
+            zone=zone.key,
+            done=progress.done,
+            total=progress.total,
+        )
+        return text, [[(t(language, "reminder-sheet-open"), f"cm:call:{call.id}")]]
+
+    def _outbox_row(
+        self, row: Reminder, user: User, text: str, buttons: list, language: str
+    ) -> dict:
+        """The outbox row: the text, its buttons and "no more reminders for this call", under
+        the reminder's key."""
+        buttons = [*buttons, [(t(language, "reminder-mute"), f"rm:mute:{row.id}")]]
         return {
             "chat_id": user.telegram_id,
             "user_id": user.id,

@@ -18,6 +18,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.formatting import localized, number
 from bot.i18n import t
+from bot.reminders import replan_sheets
 from bot.reporting import create_reports
 from bot.rules import selection as rules
 from bot.rules.validation import Invalid
@@ -166,6 +167,8 @@ async def decide_admissibility(
         reference=submission.reference or "",
         reason=reason or "",
     )
+    # What there is to score changed: members' score-sheet reminders follow.
+    await replan_sheets(session, call, now=now)
     await session.commit()
     return row
 
@@ -207,6 +210,8 @@ async def toggle_member(
         subject=f"user:{member_user_id}",
         at=now,
     )
+    await session.flush()
+    await replan_sheets(session, call, now=now, user_ids={member_user_id})
     await session.commit()
     return existing is None
 
@@ -302,6 +307,9 @@ async def declare(
         subject=f"submission:{submission.id}",
         at=now,
     )
+    if recuse:  # one application fewer to judge; perhaps none left
+        await session.flush()
+        await replan_sheets(session, call, now=now, user_ids={user_id})
     await session.commit()
     await session.refresh(review)
     return review
@@ -385,6 +393,8 @@ async def submit_sheet(
         },
         at=now,
     )
+    await session.flush()
+    await replan_sheets(session, call, now=now, user_ids={user_id})
     await session.commit()
     return assignment
 
@@ -405,17 +415,9 @@ async def progress(session: AsyncSession, *, call: Competition) -> list[MemberPr
     for assignment in await queries.assignments_of(session, competition_id=call.id):
         user = await session.get(User, assignment.user_id)
         own = {r.submission_id: r for r in reviews if r.member_user_id == assignment.user_id}
-        done = sum(
-            1
-            for row in admitted
-            if row.id in own
-            and (
-                own[row.id].conflict == "recused"
-                or not rules.unscored(call.criteria, own[row.id].scores)
-            )
-        )
+        sheet = rules.sheet_progress(call.criteria, [row.id for row in admitted], own)
         result.append(
-            MemberProgress(user, done, len(admitted), assignment.sheet_submitted_at is not None)
+            MemberProgress(user, sheet.done, sheet.total, assignment.sheet_submitted_at is not None)
         )
     return result
 
@@ -666,5 +668,6 @@ async def publish_decision(
                 reference=item.submission.reference or "",
                 reason=item.admissibility.reason or "—",
             )
+    await replan_sheets(session, call, now=now)  # decided: no sheet is awaited any more
     await session.commit()
     return awards

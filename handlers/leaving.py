@@ -8,6 +8,7 @@ from telegram.constants import ChatMemberStatus
 
 from bot.context import BotContext
 from bot.i18n import t
+from bot.reminders import on_user_changed
 from handlers.callbacks import forget_data, parse_forget
 from handlers.common import current_user, drop_buttons, language_of, refuse_button
 from handlers.keyboards import inline, main_menu
@@ -22,6 +23,7 @@ async def stop(update: Update, context: BotContext) -> None:
     async with context.db.session() as session:
         await end_dialogue(session, user_id=user.id)
         await set_flags(session, telegram_id=user.telegram_id, notifications_paused=True)
+    await on_user_changed(context.db, user_id=user.id)  # pending reminders are cancelled
     await update.effective_message.reply_text(
         t(language, "stop-done"), reply_markup=main_menu(language)
     )
@@ -74,4 +76,6 @@ async def on_my_chat_member(update: Update, context: BotContext) -> None:
         return
     blocked = change.new_chat_member.status == ChatMemberStatus.BANNED
     async with context.db.session() as session:
-        await set_flags(session, telegram_id=change.from_user.id, is_active=not blocked)
+        user = await set_flags(session, telegram_id=change.from_user.id, is_active=not blocked)
+    if user is not None:  # blocked: nothing pending stays; back: reminders that apply return
+        await on_user_changed(context.db, user_id=user.id)

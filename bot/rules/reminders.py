@@ -11,6 +11,10 @@ takes, and a stale reminder is never sent. Today's facts:
 - a published call's deadline: members of an organization with an unfinished application
   (draft or withdrawn) get `draft_offsets` before it (7 days, 2 days, 3 hours), subscribers of
   the call's municipality and topic who have not started one get `subscriber_offsets` (2 days);
+- a call under review: each assigned commission member whose score sheet is unfinished (not
+  submitted, with admitted applications not recused from to judge) gets one reminder `sheet_after`
+  (2 days) after the call closed, or after their assignment if that came later still
+  (`plan_sheets`);
 - later, an award's report due dates plug in the same way (a kind, and a planning function over
   the award's schedule that returns `Planned` rows).
 
@@ -36,7 +40,12 @@ from bot.rules.validation import Invalid
 
 DRAFT = "deadline-draft"
 SUBSCRIBER = "deadline-subscriber"
-KINDS = (DRAFT, SUBSCRIBER)
+DEADLINE_KINDS = (DRAFT, SUBSCRIBER)  # what `plan_call` plans
+SHEET = "sheet-unfinished"  # what `plan_sheets` plans
+KINDS = (DRAFT, SUBSCRIBER, SHEET)
+# How long after its due moment a score-sheet reminder still makes sense (after a long downtime,
+# or for a member who paused and came back); later, staff chase the member with "Remind".
+SHEET_RELEVANT_FOR = timedelta(days=14)
 # Submission statuses that count as "not finished": the NCO still has something to do.
 UNFINISHED = ("draft", "withdrawn")
 
@@ -51,14 +60,15 @@ class ReminderRules:
         timedelta(hours=3),
     )
     subscriber_offsets: tuple[timedelta, ...] = (timedelta(days=2),)
+    sheet_after: timedelta = timedelta(days=2)  # after the call closed: unfinished score sheets
     quiet_start: time = time(21, 0)
     quiet_end: time = time(8, 0)
 
     @classmethod
     def from_settings(cls, raw: dict | None) -> ReminderRules:
         """Overrides such as {"draft_offsets_hours": [168, 48, 3], "subscriber_offsets_hours":
-        [48], "quiet_start": "21:00", "quiet_end": "08:00"}; Invalid("reminder-rules-invalid")
-        for anything else."""
+        [48], "sheet_after_hours": 48, "quiet_start": "21:00", "quiet_end": "08:00"};
+        Invalid("reminder-rules-invalid") for anything else."""
         rules = cls()
         if not raw:
             return rules
@@ -72,6 +82,15 @@ class ReminderRules:
             ):
                 raise Invalid("reminder-rules-invalid", {"field": f"{name}_hours"})
             values[name] = tuple(sorted((timedelta(hours=h) for h in hours), reverse=True))
+        hours = raw.get("sheet_after_hours")
+        if hours is not None:
+            if (
+                isinstance(hours, bool)
+                or not isinstance(hours, int | float)
+                or not 0 < hours <= 24 * 90
+            ):
+                raise Invalid("reminder-rules-invalid", {"field": "sheet_after_hours"})
+            values["sheet_after"] = timedelta(hours=hours)
         for name in ("quiet_start", "quiet_end"):
             text = raw.get(name)
             if text is None:
@@ -83,6 +102,7 @@ class ReminderRules:
         unknown = set(raw) - {
             "draft_offsets_hours",
             "subscriber_offsets_hours",
+            "sheet_after_hours",
             "quiet_start",
             "quiet_end",
         }
@@ -233,6 +253,71 @@ def plan_call(call: CallFacts, people: Iterable[Person], *, now: datetime) -> li
                     is_last=last,
                 )
             )
+    return planned
+
+
+# -- commission members' score sheets ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReviewFacts:
+    """What planning a call's score-sheet reminders needs to know of the call."""
+
+    competition_id: int
+    in_review: bool  # the deadline has passed and no decision is published
+    closed_at: datetime  # the deadline
+    zone: ZoneInfo
+    rules: ReminderRules = DEFAULT_RULES
+
+
+@dataclass(frozen=True)
+class Assessor:
+    """A commission member assigned to the call, and where their sheet stands."""
+
+    user_id: int
+    assigned_at: datetime
+    submitted: bool = False
+    # Admitted applications not recused from: none (nothing admitted yet, or recused from all)
+    # means nothing to do.
+    to_score: int = 1
+    muted: bool = False
+    reachable: bool = True  # active and not paused
+
+
+def sheet_key(call: ReviewFacts, user_id: int) -> str:
+    return f"sheet:c{call.competition_id}:u{user_id}:{label(call.rules.sheet_after)}"
+
+
+def plan_sheets(call: ReviewFacts, members: Iterable[Assessor], *, now: datetime) -> list[Planned]:
+    """One reminder to each assigned member whose sheet is unfinished, `sheet_after` after the
+    call closed (a member assigned after that moment: `sheet_after` after the assignment), moved
+    out of quiet hours. A reminder whose moment has passed is still planned (it goes at once)
+    while it makes sense."""
+    if not call.in_review:
+        return []
+    planned = []
+    for member in members:
+        if member.submitted or member.to_score <= 0 or member.muted or not member.reachable:
+            continue
+        due = call.closed_at + call.rules.sheet_after
+        if member.assigned_at > due:  # assigned since: they get the same time to score
+            due = member.assigned_at + call.rules.sheet_after
+        due = out_of_quiet_hours(due, call.zone, call.rules)
+        relevant_until = due + SHEET_RELEVANT_FOR
+        if relevant_until <= now:
+            continue
+        planned.append(
+            Planned(
+                key=sheet_key(call, member.user_id),
+                kind=SHEET,
+                user_id=member.user_id,
+                competition_id=call.competition_id,
+                submission_id=None,
+                event_at=relevant_until,
+                due_at=due,
+                is_last=False,
+            )
+        )
     return planned
 
 

@@ -86,6 +86,36 @@ def unscored(criteria: list[dict], scores: dict) -> list[str]:
     return [item["key"] for item in criteria if item["key"] not in scores]
 
 
+@dataclass(frozen=True)
+class SheetProgress:
+    """One member's score sheet: of `total` admitted applications, `done` are scored in full or
+    recused from, `recused` of them recused from."""
+
+    total: int
+    done: int
+    recused: int
+
+    @property
+    def to_score(self) -> int:
+        """Applications the member has to judge (not recused from): none means nothing to do."""
+        return self.total - self.recused
+
+
+def sheet_progress(criteria: list[dict], admitted_ids: list[int], reviews: dict) -> SheetProgress:
+    """`reviews`: the member's own reviews by submission id."""
+    recused = sum(
+        1 for sid in admitted_ids if sid in reviews and reviews[sid].conflict == "recused"
+    )
+    scored = sum(
+        1
+        for sid in admitted_ids
+        if sid in reviews
+        and reviews[sid].conflict != "recused"
+        and not unscored(criteria, reviews[sid].scores)
+    )
+    return SheetProgress(len(admitted_ids), scored + recused, recused)
+
+
 def weighted_score(criteria: list[dict], sheets: list[dict]) -> float | None:
     """The submission's score out of 100: each criterion's average over the members' sheets,
     as a share of its maximum, weighted by the criterion's weight. None without any sheet."""

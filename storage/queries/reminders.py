@@ -124,15 +124,20 @@ async def replace_planned(
     planned: Sequence[Any],  # bot.rules.reminders.Planned
     competition_id: int,
     user_ids: Iterable[int] | None = None,
+    kinds: Iterable[str] | None = None,
     now: datetime,
 ) -> dict[str, int]:
-    """Make the call's reminders (for `user_ids`, or everyone) exactly `planned`: new keys are
-    added, planned keys that are pending or were cancelled get the planned due time, pending
-    rows no longer planned are cancelled. Sent, missed and claimed rows are left alone.
-    Returns counts (added, updated, cancelled). Does not commit."""
+    """Make the call's reminders (for `user_ids`, or everyone; of `kinds`, or every kind)
+    exactly `planned`: new keys are added, planned keys that are pending or were cancelled get
+    the planned due time, pending rows no longer planned are cancelled. Sent, missed and claimed
+    rows are left alone. Returns counts (added, updated, cancelled). Does not commit."""
     scope = [_reminders.c.competition_id == competition_id]
     if user_ids is not None:
         scope.append(_reminders.c.user_id.in_(list(user_ids)))
+    if kinds is not None:
+        # Each planner owns its kinds: re-planning the deadline reminders of a call under review
+        # must not cancel its score-sheet reminders, nor the other way round.
+        scope.append(_reminders.c.kind.in_(list(kinds)))
     existing = {
         key: (row_id, status, due_at)
         for key, row_id, status, due_at in (
