@@ -17,7 +17,7 @@ from storage.models import Competition, Municipality, Reminder, Submission
 from storage.queries.organizations import organization_of
 from storage.types import utcnow
 
-_DEADLINE = re.compile(r"^cal:c:(?P<id>\d{1,10})$")
+_DEADLINE = re.compile(r"^cal:c:(?P<id>\d{1,9})$")
 SHOWN = ("published", "closed", "decided")  # calls whose card anyone may see
 
 

@@ -15,7 +15,7 @@ from storage.models import Competition, Reminder
 from storage.queries.reminders import mute
 from storage.types import utcnow
 
-_MUTE = re.compile(r"^rm:mute:(?P<id>\d{1,10})$")
+_MUTE = re.compile(r"^rm:mute:(?P<id>\d{1,9})$")
 
 
 def mute_data(reminder_id: int) -> str:

@@ -149,3 +149,19 @@ async def test_calendar_command_lists_the_upcoming_dates(
 
 
 pytestmark = pytest.mark.usefixtures("bot")
+
+
+@pytest.mark.bad_input
+async def test_ids_too_large_for_the_database_are_refused_politely(
+    bot, sandbox: SandboxClient, seeded_database: Database
+) -> None:
+    """Ten digits pass for a number but not for PostgreSQL's integer: refused like any forged
+    button, never "something went wrong" (ids are at most nine digits in every button)."""
+    fan = sandbox.user(FAN, first_name="Fan")
+    await fan.send("/start")
+    [welcome] = messages(await settle(fan))
+    for data in ("rm:mute:9999999999", "cal:c:9999999999", "rm:mute:2147483648"):
+        await fan.click_data(welcome.message_id, data)
+        events = await settle(fan, messages=0, answers=1)
+        assert [(e.kind, e.show_alert) for e in events] == [("callback_answer", True)], data
+        assert events[0].text != t("en", "error-generic"), data
