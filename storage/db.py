@@ -12,7 +12,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.sqlite_driver import one_trip_dbapi
+from storage.sqlite_driver import loop_dbapi
 
 # Updates are handled up to 64 at a time (bot/update_order.py), each holding a connection while
 # it works (one session per update, see Database.update_session), so the pool must not be the
@@ -50,15 +50,16 @@ def _prepare_sqlite_file(url: str) -> None:
 
 
 def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
-    # WAL lets readers work while the one writer commits; busy_timeout waits instead of failing.
+    # WAL lets readers work while the one writer commits.
     cursor = dbapi_connection.cursor()  # type: ignore[attr-defined]
     cursor.execute("PRAGMA journal_mode=WAL")
     # With WAL, NORMAL syncs at checkpoints instead of at every commit: a commit survives a crash
     # of the bot, only a power cut may lose the last few (SQLite's advice for WAL).
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    # A writer waits its turn rather than fail; under a heavy load the turn can take seconds.
-    cursor.execute("PRAGMA busy_timeout=30000")
+    # A writer waits its turn rather than fail, but not inside SQLite: that would stop the event
+    # loop. storage/sqlite_driver.py waits asynchronously instead (up to 30 s).
+    cursor.execute("PRAGMA busy_timeout=0")
     cursor.close()
 
 
@@ -66,12 +67,10 @@ def create_engine(url: str) -> AsyncEngine:
     url = async_database_url(url)
     if is_sqlite(url):
         _prepare_sqlite_file(url)
-        # SQLite has one writer. Writers that cannot get the lock wait in SQLite's busy handler,
-        # which polls with growing sleeps: with dozens of connections writing at once some wait
-        # out busy_timeout ("database is locked"). SQLAlchemy's default pool (5 + 10) keeps the
-        # writers few; the rest of the updates queue for a connection in order.
-        # One trip to aiosqlite's thread per statement (storage/sqlite_driver.py).
-        engine = create_async_engine(url, module=one_trip_dbapi())
+        # Statements run in the event loop's thread, not in a thread per connection, and wait
+        # for SQLite's one write lock asynchronously (storage/sqlite_driver.py). The pool is
+        # SQLAlchemy's default (5 + 10).
+        engine = create_async_engine(url, module=loop_dbapi())
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
     return create_async_engine(
