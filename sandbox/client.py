@@ -267,6 +267,11 @@ class SandboxUser:
         )
         return body["message"]
 
+    async def share_location(self, latitude: float, longitude: float) -> dict[str, Any]:
+        """Share a location (📎 -> Location in the Telegram app)."""
+        body = await self._act("location", latitude=latitude, longitude=longitude)
+        return body["message"]
+
     async def upload_document(
         self,
         file_name: str,

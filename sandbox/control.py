@@ -100,6 +100,7 @@ class Control:
             web.post("/sandbox/users/{user_id}/send", self.send),
             web.post("/sandbox/users/{user_id}/click", self.click),
             web.post("/sandbox/users/{user_id}/contact", self.contact),
+            web.post("/sandbox/users/{user_id}/location", self.location),
             web.post("/sandbox/users/{user_id}/document", self.upload_document),
             web.post("/sandbox/users/{user_id}/photo", self.upload_photo),
             web.post("/sandbox/users/{user_id}/forward", self.forward),
@@ -227,6 +228,21 @@ class Control:
                 contact_last_name=body.get("contact_last_name"),
                 contact_user_id=None if cuid is None else _int_arg(cuid, "user_id"),
                 **_profile(body),
+            )
+        except users.ActionError as err:
+            return _error(err.status, str(err), **err.details)
+        return self._action_result(msg, update)
+
+    async def location(self, request: web.Request) -> web.Response:
+        uid = _int_arg(request.match_info["user_id"], "user_id")
+        body = await _json_body(request)
+        try:
+            latitude, longitude = float(body["latitude"]), float(body["longitude"])
+        except (KeyError, TypeError, ValueError):
+            return _error(400, "latitude and longitude (numbers) are required")
+        try:
+            msg, update = users.share_location(
+                self.world, uid, latitude, longitude, **_profile(body)
             )
         except users.ActionError as err:
             return _error(err.status, str(err), **err.details)

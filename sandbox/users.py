@@ -111,6 +111,18 @@ def forward_channel_post(
     return _deliver(world, user, {"text": text or "…", "forward_origin": origin})
 
 
+def share_location(
+    world: World, user_id: int, latitude: float, longitude: float, **profile: Any
+) -> tuple[ChatMessage, dict | None]:
+    """The message Telegram sends when the user shares a location (📎 -> Location)."""
+    user = _active_user(world, user_id, profile)
+    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+        raise ActionError(400, "latitude or longitude out of range")
+    return _deliver(
+        world, user, {"location": {"latitude": float(latitude), "longitude": float(longitude)}}
+    )
+
+
 def upload(
     world: World,
     user_id: int,

@@ -517,6 +517,7 @@ def message_view(world: World, msg: ChatMessage) -> dict[str, Any]:
         "document": document,
         "photo": photo,
         "contact": api.get("contact"),
+        "location": api.get("location"),
         "reply_to_message_id": (api.get("reply_to_message") or {}).get("message_id"),
         "edited": msg.edited,
         "deleted": msg.deleted,
