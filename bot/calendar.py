@@ -1,6 +1,6 @@
 """Calendar files (.ics) for deadlines, built with the icalendar package: each event in the
 municipality's time zone (a VTIMEZONE and TZID, so a phone shows the local time wherever it is)
-with an alarm a day before. Later, report due dates are events of the same shape."""
+with an alarm a day before; report due dates are events of the same shape."""
 
 from __future__ import annotations
 
@@ -81,3 +81,25 @@ def _plain(text: str) -> str:
     import re
 
     return html.unescape(re.sub(r"<[^>]+>", "", text))
+
+
+def report_event(report, competition: Competition, municipality: Municipality, language: str):
+    """A report's due moment as a calendar event (its uid changes with nothing but the report)."""
+    from bot.reporting import report_name
+
+    title = localized(competition.title, language)
+    name = report_name(language, report)
+    return Dated(
+        uid=f"report-{report.id}@{DOMAIN}",
+        summary=t(language, "calendar-event-report", report=name, title=title),
+        description=t(
+            language,
+            "calendar-event-report-description",
+            report=name,
+            title=title,
+            municipality=municipality.name(language),
+        ),
+        starts_at=report.due_at,
+        zone=ZoneInfo(municipality.timezone),
+        alarm=t(language, "calendar-alarm-report", report=name, title=title),
+    )

@@ -40,15 +40,26 @@ from bot.i18n import t
 from bot.rules import application as application_rules
 from bot.rules import reminders as rules
 from bot.rules import selection as selection_rules
-from bot.rules.reminders import Assessor, CallFacts, Due, Person, ReminderRules, ReviewFacts
+from bot.rules.reminders import (
+    Assessor,
+    CallFacts,
+    Due,
+    Person,
+    ReminderRules,
+    ReportFacts,
+    ReviewFacts,
+)
 from storage.db import Database
 from storage.models import (
+    Award,
     CommissionAssignment,
     Competition,
     Member,
     Municipality,
     Reminder,
     ReminderMute,
+    ReportDue,
+    StaffRole,
     Submission,
     SubmissionDocument,
     User,
@@ -56,6 +67,8 @@ from storage.models import (
 from storage.queries import reminders as queries
 from storage.queries import selection as selection_queries
 from storage.queries.outbox import enqueue_many
+from storage.queries.reporting import reports_of_call, staff_of_municipality
+from storage.queries.selection import people_of_organization
 from storage.types import utcnow
 
 log = logging.getLogger(__name__)
@@ -218,6 +231,62 @@ async def replan_sheets(
     )
 
 
+async def _rules_of(session: AsyncSession, municipality_id: int) -> ReminderRules:
+    raw = await queries.rules_of(session, municipality_id=municipality_id)
+    try:
+        return ReminderRules.from_settings(raw)
+    except Exception:
+        log.warning("reminders: municipality %s has invalid rules; defaults used", municipality_id)
+        return rules.DEFAULT_RULES
+
+
+async def replan_report(session: AsyncSession, report: ReportDue, *, now: datetime) -> dict:
+    """Store the reminders the report's facts call for now (its status, due moment, the
+    organization's members, the municipality's staff). Called in the transaction that creates,
+    files, reviews or extends the report. Does not commit."""
+    award = await session.get(Award, report.award_id)
+    competition = await session.get(Competition, report.competition_id)
+    municipality = await session.get(Municipality, competition.municipality_id)
+    facts = ReportFacts(
+        report_id=report.id,
+        competition_id=competition.id,
+        status=report.status,
+        due_at=report.due_at,
+        extensions=len(report.extensions or []),
+        zone=ZoneInfo(municipality.timezone),
+        rules=await _rules_of(session, municipality.id),
+    )
+    muted = await queries.muted_ids(session, competition_id=competition.id)
+    members = [
+        Person(user.id, muted=user.id in muted, reachable=not user.notifications_paused)
+        for user in await people_of_organization(session, organization_id=award.organization_id)
+    ]
+    staff = [
+        Person(user.id, muted=user.id in muted, reachable=not user.notifications_paused)
+        for user in await staff_of_municipality(session, municipality_id=municipality.id)
+    ]
+    planned = rules.plan_report(facts, members, staff, now=now)
+    return await queries.replace_planned(session, planned=planned, report_due_id=report.id, now=now)
+
+
+async def replan_reports_of(session: AsyncSession, *, user_id: int, now: datetime) -> None:
+    """Re-plan the reports still owed by the user's organization, and those of the calls of
+    the municipalities where the user is staff (the user paused, resumed or changed). Does not
+    commit."""
+    owed = select(ReportDue).where(ReportDue.status.in_(rules.OWED))
+    mine = owed.join(Award, Award.id == ReportDue.award_id).join(
+        Member, Member.organization_id == Award.organization_id
+    )
+    reports = list((await session.exec(mine.where(Member.user_id == user_id))).all())
+    places = select(StaffRole.municipality_id).where(StaffRole.user_id == user_id)
+    theirs = owed.join(Competition, Competition.id == ReportDue.competition_id).where(
+        Competition.municipality_id.in_(places)
+    )
+    reports += list((await session.exec(theirs)).all())
+    for report in {report.id: report for report in reports}.values():
+        await replan_report(session, report, now=now)
+
+
 async def on_application_changed(db: Database, *, submission_id: int) -> None:
     """A draft was started, submitted or withdrawn: re-plan its organization's reminders.
     Never raises: the user's action is done; a failure here is logged."""
@@ -253,6 +322,7 @@ async def on_user_changed(db: Database, *, user_id: int) -> None:
             for call in await selection_queries.calls_assigned_to(session, user_id=user_id):
                 if call.status in selection_rules.REVIEW_STATUSES:
                     await replan_sheets(session, call, now=now, user_ids={user_id})
+            await replan_reports_of(session, user_id=user_id, now=now)
             await session.commit()
     except Exception:
         log.exception("reminders: could not re-plan after user %s changed", user_id)
@@ -353,6 +423,13 @@ class _Facts:
         self.reminded_on: set = set()
         self.sheets: dict[tuple[int, int], Sheet] = {}  # (user, call) of score-sheet reminders
         self.now: datetime | None = None
+        # Report reminders: the reports, their awards, who may still hear of them, and for
+        # escalations each call's reports overdue long enough.
+        self.reports: dict[int, ReportDue] = {}
+        self.awards: dict[int, Award] = {}
+        self.memberships: set[tuple[int, int]] = set()  # (user, organization)
+        self.staff_roles: set[tuple[int, int]] = set()  # (user, municipality)
+        self.overdue: dict[int, list] = {}  # call -> [ReportLine] overdue past the escalation
 
     @classmethod
     async def load(cls, session: AsyncSession, claimed: Sequence[Reminder], *, now: datetime):
@@ -395,6 +472,7 @@ class _Facts:
                 )
             )
             facts.muted = set(muted.all())
+        await facts._load_reports(session, claimed, user_ids, now=now)
         sent = await queries.reminded_on(
             session,
             pairs=[(row.user_id, row.competition_id) for row in claimed],
@@ -408,6 +486,58 @@ class _Facts:
                 for user_id, sheet in (await _sheets(session, facts.calls[call_id])).items():
                     facts.sheets[(user_id, call_id)] = sheet
         return facts
+
+    async def _load_reports(
+        self, session: AsyncSession, claimed: Sequence[Reminder], user_ids: set[int], *, now
+    ) -> None:
+        report_ids = {row.report_due_id for row in claimed if row.report_due_id}
+        if not report_ids:
+            return
+        for report in await session.exec(select(ReportDue).where(ReportDue.id.in_(report_ids))):
+            self.reports[report.id] = report
+        award_ids = {report.award_id for report in self.reports.values()}
+        for award in await session.exec(select(Award).where(Award.id.in_(award_ids))):
+            self.awards[award.id] = award
+        members = await session.exec(
+            select(Member.user_id, Member.organization_id).where(Member.user_id.in_(user_ids))
+        )
+        self.memberships = set(members.all())
+        roles = await session.exec(
+            select(StaffRole.user_id, StaffRole.municipality_id).where(
+                StaffRole.user_id.in_(user_ids), StaffRole.role.in_(("municipal_admin", "staff"))
+            )
+        )
+        self.staff_roles = set(roles.all())
+        escalated = {row.competition_id for row in claimed if row.kind == rules.REPORT_ESCALATION}
+        for call_id in escalated:
+            call_rules = self.call_facts[call_id].rules if call_id in self.call_facts else None
+            after = min((call_rules or rules.DEFAULT_RULES).escalation_offsets, default=None)
+            lines = await reports_of_call(session, competition_id=call_id)
+            self.overdue[call_id] = [
+                line
+                for line in lines
+                if line.report.status in rules.OWED
+                and after is not None
+                and now >= line.report.due_at + after
+            ]
+
+    def _void_report(self, row: Reminder, call: Competition | None) -> str | None:
+        report = self.reports.get(row.report_due_id)
+        award = self.awards.get(report.award_id) if report else None
+        if report is None or award is None or call is None:
+            return "stale"
+        if report.status not in rules.OWED:
+            return "report-settled"
+        if report.due_at != row.event_at:
+            return "stale"
+        if (row.user_id, row.competition_id) in self.muted:
+            return "muted"
+        if row.kind == rules.REPORT_ESCALATION:
+            if (row.user_id, call.municipality_id) not in self.staff_roles:
+                return "not-staff"
+        elif (row.user_id, award.organization_id) not in self.memberships:
+            return "not-member"
+        return None
 
     def _zone(self, call_id: int | None) -> ZoneInfo:
         facts = self.call_facts.get(call_id)
@@ -423,6 +553,8 @@ class _Facts:
             return "paused"
         if row.kind == rules.SHEET:
             return self._sheet_void(row, call)
+        if row.kind in rules.REPORT_KINDS:
+            return self._void_report(row, call)
         if call is None or call.status != "published":
             return "call-closed"
         if call.deadline_at != row.event_at:
@@ -479,7 +611,9 @@ class _Facts:
         title = localized(call.title, language)  # t() escapes arguments for Telegram's HTML
         when = moment(row.event_at, zone)
         buttons = []
-        if row.kind == rules.DRAFT:
+        if row.kind in rules.REPORT_KINDS:
+            text, buttons = self.report_message(row, call, zone, now=now, language=language)
+        elif row.kind == rules.DRAFT:
             submission = self.submissions[row.submission_id]
             text = t(language, "reminder-draft", left=left, title=title, when=when, zone=zone.key)
             missing = self.missing(call, submission, language)
@@ -492,7 +626,8 @@ class _Facts:
                 language, "reminder-subscriber", left=left, title=title, when=when, zone=zone.key
             )
             buttons.append([(t(language, "reminder-open"), f"ap:open:{call.id}")])
-        buttons.append([(t(language, "calendar-button"), f"cal:c:{call.id}")])
+        if row.kind not in rules.REPORT_KINDS:  # a report's buttons carry its own calendar
+            buttons.append([(t(language, "calendar-button"), f"cal:c:{call.id}")])
         return self._outbox_row(row, user, text, buttons, language)
 
     def _sheet_message(
@@ -529,6 +664,61 @@ class _Facts:
                 ]
             },
         }
+
+    def report_message(
+        self, row: Reminder, call: Competition, zone: ZoneInfo, *, now: datetime, language: str
+    ) -> tuple[str, list[list[tuple[str, str]]]]:
+        """The text and buttons of a report reminder (before, after, or the escalation)."""
+        from bot.reporting import report_name
+
+        report = self.reports[row.report_due_id]
+        title = localized(call.title, language)
+        when = moment(report.due_at, zone)
+        name = report_name(language, report)
+        if row.kind == rules.REPORT_ESCALATION:
+            items = "\n".join(
+                t(
+                    language,
+                    "reminder-escalation-line",
+                    organization=line.organization.name,
+                    report=report_name(language, line.report),
+                    when=moment(line.report.due_at, zone),
+                    days=(now - line.report.due_at).days,
+                )
+                for line in self.overdue.get(call.id, [])
+            )
+            text = t(language, "reminder-escalation", title=title, items=items)
+            return text, [[(t(language, "rep-table-button"), f"rp:call:{call.id}")]]
+        if row.kind == rules.REPORT_OVERDUE:
+            days = max(1, (now - report.due_at).days)
+            text = t(
+                language,
+                "reminder-report-overdue",
+                report=name,
+                title=title,
+                when=when,
+                zone=zone.key,
+                days=days,
+            )
+        else:
+            unit, amount = rules.time_left(report.due_at, now)
+            left = t(language, f"reminder-left-{unit}", count=amount)
+            text = t(
+                language,
+                "reminder-report-due",
+                left=left,
+                report=name,
+                title=title,
+                when=when,
+                zone=zone.key,
+            )
+        if report.status == "changes_requested":
+            text += "\n\n" + t(language, "reminder-report-changes")
+        buttons = [
+            [(t(language, "rep-file-button"), f"rp:file:{report.id}")],
+            [(t(language, "calendar-button"), f"rp:cal:{report.id}")],
+        ]
+        return text, buttons
 
     def missing(self, call: Competition, submission: Submission, language: str) -> list[str]:
         """What the draft still lacks, in the user's language."""

@@ -24,6 +24,7 @@ from handlers import (
     polls,
     profile,
     reminders,
+    reports,
     router,
     selection,
     staff,
@@ -47,6 +48,7 @@ def register(application: Application) -> None:
         "cancel": router.cancel_command,
         "calls": applications.calls_for_nco,
         "calendar": calendar.calendar_command,
+        "reports": reports.reports_command,
         # Staff: every one of these checks the user's role itself.
         "staff": staff.staff_home,
         "newcall": staff.new_call_command,
@@ -83,6 +85,7 @@ def register(application: Application) -> None:
         r"^au:": audit.on_button,
         r"^rm:": reminders.on_button,
         r"^cal:": calendar.on_button,
+        r"^rp:": reports.on_button,
     }
     for pattern, callback in buttons.items():
         application.add_handler(CallbackQueryHandler(callback, pattern=pattern))

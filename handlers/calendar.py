@@ -1,5 +1,6 @@
 """Calendars: a call's deadline as an .ics file (the button on the call card and on reminders),
-and /calendar with all of the user's upcoming dates in one file."""
+and /calendar with all of the user's upcoming dates in one file (report due dates included;
+a single report's .ics is the "rp:cal" button, handlers/reports.py)."""
 
 from __future__ import annotations
 
@@ -8,13 +9,15 @@ import re
 from sqlmodel import select
 from telegram import Update
 
-from bot.calendar import deadline_event, ics
+from bot.calendar import deadline_event, ics, report_event
 from bot.context import BotContext
 from bot.formatting import localized, moment
 from bot.i18n import t
+from bot.rules.reporting import OWED
 from handlers.common import current_user, refuse_button
 from storage.models import Competition, Municipality, Reminder, Submission
 from storage.queries.organizations import organization_of
+from storage.queries.reporting import reports_of_organization
 from storage.types import utcnow
 
 _DEADLINE = re.compile(r"^cal:c:(?P<id>\d{1,9})$")
@@ -63,7 +66,8 @@ async def on_button(update: Update, context: BotContext) -> None:
 
 async def calendar_command(update: Update, context: BotContext) -> None:
     """/calendar: every upcoming date of the user in one .ics file: deadlines of the calls
-    their organization applies to and of those they are being reminded of."""
+    their organization applies to and of those they are being reminded of, and the due dates of
+    the reports their organization still owes."""
     user, language = await current_user(update, context)
     now = utcnow()
     async with context.db.session() as session:
@@ -98,6 +102,12 @@ async def calendar_command(update: Update, context: BotContext) -> None:
             for call in calls.all():
                 place = await session.get(Municipality, call.municipality_id)
                 events.append(deadline_event(call, place, language))
+        if organization is not None:
+            for line in await reports_of_organization(session, organization_id=organization.id):
+                if line.report.status in OWED and line.report.due_at > now:
+                    place = await session.get(Municipality, line.call.municipality_id)
+                    events.append(report_event(line.report, line.call, place, language))
+        events.sort(key=lambda event: event.starts_at)
     message = update.effective_message
     if not events:
         await message.reply_text(t(language, "calendar-none"))

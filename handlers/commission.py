@@ -9,15 +9,12 @@ sees another member's scores (nothing here reads them)."""
 
 from __future__ import annotations
 
-import asyncio
 import html
-import logging
 import re
 from datetime import UTC, datetime
 from pathlib import Path
 
 from telegram import Message, Update
-from telegram.error import BadRequest
 
 from bot import selection
 from bot.context import BotContext
@@ -28,17 +25,15 @@ from bot.rules import selection as rules
 from bot.rules.access import can
 from bot.rules.validation import Invalid
 from handlers.common import current_user, drop_buttons, refuse_button
+from handlers.files import resend
 from handlers.keyboards import dialogue_keyboard, inline, main_menu
 from storage.files import FileStore
 from storage.models import Competition, Dialogue, Submission, SubmissionDocument, User
 from storage.queries.dialogues import end_dialogue, save_dialogue
 from storage.queries.selection import assignment_for, calls_assigned_to, documents_of_many
 
-log = logging.getLogger(__name__)
-
 DIALOGUE = "score"
 DIALOGUES = (DIALOGUE,)
-IMAGE_KINDS = ("jpeg", "png")
 
 _DATA = re.compile(r"^cm:(?P<action>[a-z]{2,6}):(?P<id>\d{1,9})(?::(?P<arg>[a-z0-9_-]{1,40}))?$")
 # action -> what the id names
@@ -217,22 +212,17 @@ async def _send_document(
     message: Message, store: FileStore, document: SubmissionDocument, language: str
 ) -> None:
     caption = f"{document.requirement} · {document.position}"
-    try:
-        if document.kind in IMAGE_KINDS:
-            await message.reply_photo(document.telegram_file_id, caption=caption)
-        else:
-            await message.reply_document(document.telegram_file_id, caption=caption)
-        return
-    except BadRequest as error:
-        log.info("document %s: file id refused (%s); sending the stored copy", document.id, error)
     extension = "jpg" if document.kind == "jpeg" else document.kind
-    try:
-        content = await asyncio.to_thread(store.read, document.sha256, extension)
-    except (FileNotFoundError, ValueError):
-        await message.reply_text(t(language, "sel-document-missing", name=caption))
-        return
-    name = document.file_name or f"{document.requirement}-{document.position}.{extension}"
-    await message.reply_document(content, filename=name, caption=caption)
+    await resend(
+        message,
+        store,
+        telegram_file_id=document.telegram_file_id,
+        kind=document.kind,
+        sha256=document.sha256,
+        file_name=document.file_name or f"{document.requirement}-{document.position}.{extension}",
+        caption=caption,
+        language=language,
+    )
 
 
 # -- buttons ---------------------------------------------------------------------------------

@@ -12,6 +12,8 @@ from handlers import (
     commission,
     polls,
     profile,
+    report_review,
+    reports,
     selection,
     start,
     subscriptions,
@@ -58,6 +60,10 @@ async def on_message(update: Update, context: BotContext) -> None:
         await polls.on_message(update, context, user, dialogue)
     elif dialogue is not None and dialogue.name in channels.DIALOGUES:
         await channels.on_message(update, context, user, dialogue)
+    elif dialogue is not None and dialogue.name in reports.DIALOGUES:
+        await reports.on_message(update, context, user, dialogue)
+    elif dialogue is not None and dialogue.name in report_review.DIALOGUES:
+        await report_review.on_message(update, context, user, dialogue)
     elif text is not None:
         await start.unknown_text(update, context)
     else:
@@ -93,5 +99,11 @@ async def cancel_command(update: Update, context: BotContext) -> None:
         return
     if dialogue.name in channels.DIALOGUES:
         await channels.cancel(update.effective_message, context, user, language)
+        return
+    if dialogue.name in reports.DIALOGUES:
+        await reports.pause(update.effective_message, context, user, language)
+        return
+    if dialogue.name in report_review.DIALOGUES:
+        await report_review.cancel(update.effective_message, context, user, language)
         return
     await profile.cancel(update.effective_message, context, user, language, dialogue)

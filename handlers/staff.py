@@ -29,7 +29,8 @@ from storage.queries.places import list_municipalities
 from storage.queries.staff import redeem_invitation, roles_of
 
 STAFF_COMMANDS = (
-    "staff", "newcall", "submissions", "questions", "invite", "poll", "polls", "channel",
+    "staff", "newcall", "submissions", "questions", "reports", "invite", "poll", "polls",
+    "channel",
 )  # fmt: skip
 
 
@@ -243,6 +244,9 @@ async def send_call(
     from handlers import selection
 
     rows += selection.call_buttons(actor, call, language)
+    from handlers import report_review
+
+    rows += report_review.call_buttons(actor, call, language)
     if call.status in ("draft", "published") and can(
         actor, "competition.cancel", call.municipality_id
     ):

@@ -7,7 +7,7 @@ from telegram import Message, Update
 from bot.context import BotContext
 from bot.i18n import resolve_language, t
 from bot.rules.deeplinks import parse_payload
-from handlers import applications, profile, staff, wizard
+from handlers import applications, profile, reports, staff, wizard
 from handlers.callbacks import parse_language_choice, subscribe_link_data, subscription_data
 from handlers.common import current_user, edit_quietly, language_of, refuse_button
 from handlers.keyboards import inline, language_keyboard, main_menu
@@ -39,6 +39,9 @@ async def start(update: Update, context: BotContext) -> None:
         return
     if dialogue is not None and dialogue.name == applications.APPLY:
         await applications.resume(message, context, user, language, dialogue)
+        return
+    if dialogue is not None and dialogue.name in reports.DIALOGUES:
+        await reports.resume(message, context, user, language, dialogue)
         return
 
     name = update.effective_user.first_name

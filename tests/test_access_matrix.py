@@ -42,6 +42,7 @@ from storage.models import (
     Municipality,
     Poll,
     PollOption,
+    ReportDue,
     StaffRole,
     Topic,
 )
@@ -50,6 +51,7 @@ from storage.queries.places import get_municipality, list_topics
 from storage.queries.users import get_or_create_user, set_language
 from storage.types import utcnow
 from tests.flows import published_call, settle
+from tests.reporting_flows import decided_call
 from tests.selection_flows import applicant, closed_call
 from tests.selection_flows import role as give_role
 from tests.test_ratelimit import wait_until
@@ -132,6 +134,31 @@ class Scene:
             requested=100_000,
         )
         return found.submission_id
+
+    async def report(self) -> ReportDue:
+        """A report filed by an NCO of a decided Karakol call, waiting for review."""
+        self.applicants += 1
+        # Small enough for the phone number the applicant gets (16 characters at most).
+        base = 620_000 + self.user.id % 1000 * 1000 + self.applicants * 10
+        scene = await decided_call(
+            self.db,
+            reporting={"kind": "final"},
+            languages=("en",),
+            first_telegram_id=base,
+            staff_telegram_id=base + 1,
+        )
+        async with self.db.session() as session:
+            report = (
+                await session.exec(
+                    select(ReportDue).where(ReportDue.award_id == scene.awards[0].id)
+                )
+            ).one()
+            report.status, report.revision, report.filed_at = "filed", 1, utcnow()
+            report.done_text, report.beneficiaries, report.spent = "Done as planned.", 5, 0
+            session.add(report)
+            await session.commit()
+            await session.refresh(report)
+            return report
 
     async def poll(self) -> Poll:
         """An open poll in Karakol: two of its topics and a new issue typed in."""
@@ -383,6 +410,39 @@ async def export_call(scene: Scene) -> bool:
     return await scene.click(f"se:xlsx:{call.id}")
 
 
+async def report_table(scene: Scene) -> bool:
+    report = await scene.report()
+    return await scene.click(f"rp:call:{report.competition_id}")
+
+
+async def open_report(scene: Scene) -> bool:
+    report = await scene.report()
+    return await scene.click(f"rp:view:{report.id}")
+
+
+async def accept_report(scene: Scene) -> bool:
+    report = await scene.report()
+    seen = await scene.click(f"rp:ok:{report.id}")
+    async with scene.db.session() as session:
+        status = (await session.get(ReportDue, report.id)).status
+    return scene.agree("rp:ok", seen, status == "accepted")
+
+
+async def send_report_back(scene: Scene) -> bool:
+    report = await scene.report()
+    seen = await scene.click(f"rp:chg:{report.id}")
+    dialogue = await scene.dialogue()
+    return scene.agree("rp:chg", seen, dialogue is not None and dialogue.name == "report_review")
+
+
+async def extend_report(scene: Scene) -> bool:
+    report = await scene.report()
+    seen = await scene.click(f"rp:ext:{report.id}")
+    dialogue = await scene.dialogue()
+    started = dialogue is not None and dialogue.name == "report_review"
+    return scene.agree("rp:ext", seen, started and dialogue.step == "date")
+
+
 async def new_poll_button(scene: Scene) -> bool:
     seen = await scene.click(f"pl:m:{scene.home.id}")
     dialogue = await scene.dialogue()
@@ -513,6 +573,9 @@ PROBES: dict[str, list[Probe]] = {
     "decision.record": [decide],
     "decision.publish": [publish_decision],
     "export.call": [export_call],
+    "report.view": [report_table, open_report],
+    "report.review": [accept_report, send_report_back],
+    "report.extend": [extend_report],
     "poll.create": [new_poll_button, new_poll_command],
     "poll.view": [poll_results, polls_command],
     "poll.close": [close_poll],

@@ -1,14 +1,16 @@
 """The reporting rules, without Telegram or a database: an award's schedule (month and quarter
 ends, given dates outside the contract, the final report), due moments in the municipality's
-zone, what an NCO may type into a report, and which step a report may take."""
+zone, what an NCO may type into a report, which step a report may take, and the reminders a
+report calls for (before, overdue, the staff's escalation; quiet hours)."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.rules import reminders
 from bot.rules import reporting as rules
 from bot.rules.validation import Invalid
 
@@ -214,3 +216,117 @@ def test_an_extension_gives_the_new_day_at_the_end_of_the_working_day():
         "15.03.2027", current_due_at=current, status="changes_requested", zone=BISHKEK, now=NOW
     )
     assert moment == datetime(2027, 3, 15, 12, 0, tzinfo=UTC)
+
+
+# -- report reminders (bot/rules/reminders.py) -------------------------------------------------
+
+
+def report_facts(**values) -> reminders.ReportFacts:
+    base = {
+        "report_id": 7,
+        "competition_id": 3,
+        "status": "due",
+        "due_at": rules.due_moment(date(2027, 3, 31), BISHKEK),
+        "extensions": 0,
+        "zone": BISHKEK,
+    }
+    return reminders.ReportFacts(**{**base, **values})
+
+
+def test_report_reminders_before_after_and_to_the_staff():
+    facts = report_facts()
+    planned = reminders.plan_report(facts, [reminders.Person(1)], [reminders.Person(9)], now=NOW)
+    local = [(p.user_id, p.key.rsplit(":", 1)[1], p.due_at.astimezone(BISHKEK)) for p in planned]
+    assert [(user, key, moment.strftime("%d.%m %H:%M")) for user, key, moment in local] == [
+        (1, "due-7d", "24.03 18:00"),
+        (1, "due-1d", "30.03 18:00"),
+        (1, "due-9h", "31.03 09:00"),
+        (1, "late-1d", "01.04 18:00"),
+        (1, "late-7d", "07.04 18:00"),
+        (9, "esc-7d", "07.04 18:00"),
+    ]
+    assert {p.report_due_id for p in planned} == {7}
+    assert all(p.key.startswith("rp:r7:x0:") for p in planned)
+    assert [p.kind for p in planned][-3:] == [
+        "report-overdue",
+        "report-overdue",
+        "report-escalation",
+    ]
+
+
+def test_no_report_reminders_once_filed_or_accepted_or_for_the_muted():
+    for status in ("filed", "accepted"):
+        assert (
+            reminders.plan_report(
+                report_facts(status=status), [reminders.Person(1)], [reminders.Person(9)], now=NOW
+            )
+            == []
+        )
+    muted = reminders.plan_report(
+        report_facts(),
+        [reminders.Person(1, muted=True), reminders.Person(2, reachable=False)],
+        [reminders.Person(9, muted=True)],
+        now=NOW,
+    )
+    assert muted == []
+    # Sent back for changes: still owed, so reminded; an extension gives new keys.
+    again = reminders.plan_report(
+        report_facts(status="changes_requested", extensions=2), [reminders.Person(1)], [], now=NOW
+    )
+    assert again and all(":x2:" in p.key for p in again)
+
+
+def test_report_reminders_in_the_past_are_not_planned():
+    facts = report_facts()
+    later = facts.due_at + timedelta(days=2)
+    planned = reminders.plan_report(facts, [reminders.Person(1)], [reminders.Person(9)], now=later)
+    assert [p.key.rsplit(":", 1)[1] for p in planned] == ["late-7d", "esc-7d"]
+
+
+def test_overdue_reminders_move_out_of_quiet_hours():
+    quiet = reminders.ReminderRules(quiet_start=time(17, 0), quiet_end=time(8, 0))
+    planned = reminders.plan_report(
+        report_facts(rules=quiet), [reminders.Person(1)], [reminders.Person(9)], now=NOW
+    )
+    late = [p for p in planned if p.kind != "report-due"]
+    assert {p.due_at.astimezone(BISHKEK).strftime("%H:%M") for p in late} == {"08:00"}
+    # The last one before the due moment (09:00 that day) is not in quiet hours anyway.
+    [last] = [p for p in planned if p.is_last]
+    assert last.key.endswith("due-9h")
+
+
+def test_an_overdue_reminder_does_not_lapse_when_its_moment_has_passed():
+    due_at = rules.due_moment(date(2027, 3, 31), BISHKEK)
+    now = due_at + timedelta(days=1, minutes=5)  # 18:05 in Bishkek: not quiet
+    row = reminders.Due(
+        id=1,
+        user_id=1,
+        competition_id=3,
+        kind="report-overdue",
+        event_at=due_at,
+        due_at=due_at + timedelta(days=1),
+        is_last=False,
+        zone=BISHKEK,
+    )
+    assert reminders.triage([row], now=now, reminded_on=set()).of(1).status == "sent"
+    # The same at 22:00 waits for the morning; a deadline reminder would be missed.
+    night = due_at + timedelta(days=1, hours=4)
+    decision = reminders.triage([row], now=night, reminded_on=set()).of(1)
+    assert (decision.status, decision.due_at.astimezone(BISHKEK).hour) == ("pending", 8)
+    deadline = reminders.Due(**{**row.__dict__, "kind": "deadline-draft"})
+    assert reminders.triage([deadline], now=now, reminded_on=set()).of(1).status == "missed"
+
+
+def test_report_reminder_settings_can_be_overridden():
+    custom = reminders.ReminderRules.from_settings(
+        {
+            "report_offsets_hours": [72],
+            "overdue_offsets_hours": [48],
+            "escalation_offsets_hours": [24],
+        }
+    )
+    assert custom.report_offsets == (timedelta(hours=72),)
+    assert custom.overdue_offsets == (timedelta(hours=48),)
+    assert custom.escalation_offsets == (timedelta(hours=24),)
+    with pytest.raises(Invalid):
+        reminders.ReminderRules.from_settings({"overdue_offsets_hours": "soon"})

@@ -44,6 +44,10 @@ ACTIONS: dict[str, frozenset[Role]] = {
     "decision.record": STAFF_ROLES,
     "decision.publish": STAFF_ROLES,
     "export.call": STAFF_ROLES,
+    # Reporting after an award (bot/reporting.py): the call's reports, their review, extensions.
+    "report.view": STAFF_ROLES,
+    "report.review": STAFF_ROLES,
+    "report.extend": STAFF_ROLES,
     "audit.view": STAFF_ROLES,
     "poll.create": STAFF_ROLES,
     "poll.view": STAFF_ROLES,

@@ -15,15 +15,20 @@ takes, and a stale reminder is never sent. Today's facts:
   submitted, with admitted applications not recused from to judge) gets one reminder `sheet_after`
   (2 days) after the call closed, or after their assignment if that came later still
   (`plan_sheets`);
-- later, an award's report due dates plug in the same way (a kind, and a planning function over
-  the award's schedule that returns `Planned` rows).
+- a report an award owes (due or sent back for changes): the organization's members get
+  `report_offsets` before its due moment (7 days, 1 day, and the morning of the day: 9 hours
+  before 18:00), then `overdue_offsets` after it (1 and 7 days) while it is still owed; the
+  municipality's staff get `escalation_offsets` after it (7 days): one message listing the
+  call's reports overdue that long. Keys carry the number of extensions, so an extension plans
+  afresh; filing, acceptance or an extension re-plans the report (bot/reminders.py).
 
 Humane hours. A reminder due in the municipality's quiet hours (21:00-08:00 by default) moves to
 the end of them, except the last one before the event, which goes when it must. At most one
 reminder per user per call per local day: of two that fall on one day, the later (closer to the
 deadline) is kept. Muted calls, users who blocked the bot or paused everything get none.
 
-Sending. When rows fall due (`triage`): one whose event has passed is missed; of several due for
+Sending. When rows fall due (`triage`): one whose event has passed is missed (not the overdue
+and escalation reminders, which are about a moment already passed); of several due for
 one user and call (the bot was down), only the latest is sent and the others are missed; one for
 a user and call that already had a reminder that local day is missed (the daily cap); one due in
 quiet hours is postponed to the morning unless it is the last or the morning is too late.
@@ -42,10 +47,25 @@ DRAFT = "deadline-draft"
 SUBSCRIBER = "deadline-subscriber"
 DEADLINE_KINDS = (DRAFT, SUBSCRIBER)  # what `plan_call` plans
 SHEET = "sheet-unfinished"  # what `plan_sheets` plans
-KINDS = (DRAFT, SUBSCRIBER, SHEET)
 # How long after its due moment a score-sheet reminder still makes sense (after a long downtime,
 # or for a member who paused and came back); later, staff chase the member with "Remind".
 SHEET_RELEVANT_FOR = timedelta(days=14)
+KINDS = (*DEADLINE_KINDS, SHEET)  # about a call
+REPORT_DUE = "report-due"
+REPORT_OVERDUE = "report-overdue"
+REPORT_ESCALATION = "report-escalation"
+REPORT_KINDS = (REPORT_DUE, REPORT_OVERDUE, REPORT_ESCALATION)
+# Reminders about a moment already passed: they do not lapse when it passes.
+AFTER_KINDS = (REPORT_OVERDUE, REPORT_ESCALATION)
+# Report statuses that still owe the municipality something (bot/rules/reporting.py).
+OWED = ("due", "changes_requested")
+OFFSET_SETTINGS = (
+    "draft_offsets",
+    "subscriber_offsets",
+    "report_offsets",
+    "overdue_offsets",
+    "escalation_offsets",
+)
 # Submission statuses that count as "not finished": the NCO still has something to do.
 UNFINISHED = ("draft", "withdrawn")
 
@@ -61,19 +81,30 @@ class ReminderRules:
     )
     subscriber_offsets: tuple[timedelta, ...] = (timedelta(days=2),)
     sheet_after: timedelta = timedelta(days=2)  # after the call closed: unfinished score sheets
+    # Before a report's due moment (18:00): a week, a day, and that morning at 09:00.
+    report_offsets: tuple[timedelta, ...] = (
+        timedelta(days=7),
+        timedelta(days=1),
+        timedelta(hours=9),
+    )
+    # After it, while the report is still owed: to the NCO, and (escalation) to the staff.
+    overdue_offsets: tuple[timedelta, ...] = (timedelta(days=1), timedelta(days=7))
+    escalation_offsets: tuple[timedelta, ...] = (timedelta(days=7),)
     quiet_start: time = time(21, 0)
     quiet_end: time = time(8, 0)
 
     @classmethod
     def from_settings(cls, raw: dict | None) -> ReminderRules:
         """Overrides such as {"draft_offsets_hours": [168, 48, 3], "subscriber_offsets_hours":
-        [48], "sheet_after_hours": 48, "quiet_start": "21:00", "quiet_end": "08:00"};
+        [48], "sheet_after_hours": 48, "report_offsets_hours": [168, 24, 9],
+        "overdue_offsets_hours": [24, 168], "escalation_offsets_hours": [168],
+        "quiet_start": "21:00", "quiet_end": "08:00"};
         Invalid("reminder-rules-invalid") for anything else."""
         rules = cls()
         if not raw:
             return rules
         values: dict[str, object] = {}
-        for name in ("draft_offsets", "subscriber_offsets"):
+        for name in OFFSET_SETTINGS:
             hours = raw.get(f"{name}_hours")
             if hours is None:
                 continue
@@ -99,13 +130,15 @@ class ReminderRules:
                 values[name] = time.fromisoformat(str(text))
             except ValueError:
                 raise Invalid("reminder-rules-invalid", {"field": name}) from None
-        unknown = set(raw) - {
-            "draft_offsets_hours",
-            "subscriber_offsets_hours",
-            "sheet_after_hours",
-            "quiet_start",
-            "quiet_end",
-        }
+        unknown = (
+            set(raw)
+            - {f"{name}_hours" for name in OFFSET_SETTINGS}
+            - {
+                "sheet_after_hours",
+                "quiet_start",
+                "quiet_end",
+            }
+        )
         if unknown:
             raise Invalid("reminder-rules-invalid", {"field": ", ".join(sorted(unknown))})
         return ReminderRules(**{**rules.__dict__, **values})
@@ -126,6 +159,7 @@ class Planned:
     event_at: datetime
     due_at: datetime
     is_last: bool
+    report_due_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -271,6 +305,19 @@ class ReviewFacts:
 
 
 @dataclass(frozen=True)
+class ReportFacts:
+    """What planning a report's reminders needs to know of the report."""
+
+    report_id: int
+    competition_id: int
+    status: str
+    due_at: datetime
+    extensions: int  # how many times the due date moved: part of the keys
+    zone: ZoneInfo
+    rules: ReminderRules = DEFAULT_RULES
+
+
+@dataclass(frozen=True)
 class Assessor:
     """A commission member assigned to the call, and where their sheet stands."""
 
@@ -321,6 +368,76 @@ def plan_sheets(call: ReviewFacts, members: Iterable[Assessor], *, now: datetime
     return planned
 
 
+# -- reports an award owes ---------------------------------------------------------------------
+
+
+def report_key(report: ReportFacts, user_id: int, short: str, offset: timedelta) -> str:
+    return f"rp:r{report.report_id}:x{report.extensions}:u{user_id}:{short}-{label(offset)}"
+
+
+def _humane(moment: datetime, report: ReportFacts) -> datetime:
+    return out_of_quiet_hours(moment, report.zone, report.rules)
+
+
+def plan_report(
+    report: ReportFacts,
+    members: Iterable[Person],
+    staff: Iterable[Person],
+    *,
+    now: datetime,
+) -> list[Planned]:
+    """Reminders of one report: before and after its due moment to the organization's members,
+    the escalation to the municipality's staff; none once it is filed or accepted."""
+    if report.status not in OWED:
+        return []
+
+    def planned(kind: str, user_id: int, short: str, offset: timedelta, due, last=False):
+        return Planned(
+            key=report_key(report, user_id, short, offset),
+            kind=kind,
+            user_id=user_id,
+            competition_id=report.competition_id,
+            submission_id=None,
+            event_at=report.due_at,
+            due_at=due,
+            is_last=last,
+            report_due_id=report.report_id,
+        )
+
+    result = []
+    for person in members:
+        if person.muted or not person.reachable:
+            continue
+        mine = [
+            planned(REPORT_DUE, person.user_id, "due", offset, due, last)
+            for offset, due, last in schedule(
+                event_at=report.due_at,
+                offsets=report.rules.report_offsets,
+                zone=report.zone,
+                rules=report.rules,
+                now=now,
+            )
+        ]
+        mine += [
+            planned(REPORT_OVERDUE, person.user_id, "late", offset, due)
+            for offset in report.rules.overdue_offsets
+            if (due := _humane(report.due_at + offset, report)) > now
+        ]
+        by_day: dict[date, Planned] = {}
+        for item in sorted(mine, key=lambda item: item.due_at):
+            by_day[local_day(item.due_at, report.zone)] = item  # the later one of a day wins
+        result += by_day.values()
+    for person in staff:
+        if person.muted or not person.reachable:
+            continue
+        result += [
+            planned(REPORT_ESCALATION, person.user_id, "esc", offset, due)
+            for offset in report.rules.escalation_offsets
+            if (due := _humane(report.due_at + offset, report)) > now
+        ]
+    return sorted(result, key=lambda item: (item.due_at, item.key))
+
+
 # -- when rows fall due -------------------------------------------------------------------------
 
 
@@ -364,7 +481,7 @@ def triage(
     result = Triage()
     groups: dict[tuple[int, int | None], list[Due]] = {}
     for row in rows:
-        if now >= row.event_at:
+        if now >= row.event_at and row.kind not in AFTER_KINDS:
             result.decisions[row.id] = Decision("missed", "event-passed")
         elif row.void is not None:
             result.decisions[row.id] = Decision("cancelled", row.void)
@@ -376,7 +493,8 @@ def triage(
         for row in older:
             result.decisions[row.id] = Decision("missed", "superseded")
         morning = out_of_quiet_hours(now, latest.zone, latest.rules)
-        if morning != now and not latest.is_last and morning < latest.event_at:
+        in_time = morning < latest.event_at or latest.kind in AFTER_KINDS
+        if morning != now and not latest.is_last and in_time:
             result.decisions[latest.id] = Decision("pending", "quiet-hours", morning)
             continue
         today = (user_id, competition_id, local_day(now, latest.zone))

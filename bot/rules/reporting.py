@@ -212,16 +212,26 @@ def extension(
 ) -> datetime:
     """A new due date typed by staff ("15.04.2027"): in the future and later than the current
     one, for a report not yet accepted. Returns the new due moment (18:00 local, UTC)."""
-    if status == ACCEPTED:
-        raise Invalid("rep-already-accepted")
     from bot.rules.competition import parse_date
 
+    if status == ACCEPTED:
+        raise Invalid("rep-already-accepted")
     raw = (text or "").strip()
     if not raw:
         raise Invalid("invalid-date")
     moment = due_moment(parse_date(raw), zone)
-    if moment <= now:
-        raise Invalid("rep-extension-past")
-    if moment <= current_due_at:
-        raise Invalid("rep-extension-not-later")
+    check_extension(moment, current_due_at=current_due_at, status=status, now=now)
     return moment
+
+
+def check_extension(
+    new_due_at: datetime, *, current_due_at: datetime, status: str, now: datetime
+) -> None:
+    """The checks of `extension` on a moment (again when the extension is recorded: the report
+    may have changed while staff typed the reason)."""
+    if status == ACCEPTED:
+        raise Invalid("rep-already-accepted")
+    if new_due_at <= now:
+        raise Invalid("rep-extension-past")
+    if new_due_at <= current_due_at:
+        raise Invalid("rep-extension-not-later")

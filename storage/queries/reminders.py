@@ -122,16 +122,24 @@ async def replace_planned(
     session: AsyncSession,
     *,
     planned: Sequence[Any],  # bot.rules.reminders.Planned
-    competition_id: int,
-    user_ids: Iterable[int] | None = None,
+    competition_id: int | None = None,
+    report_due_id: int | None = None,
     kinds: Iterable[str] | None = None,
+    user_ids: Iterable[int] | None = None,
     now: datetime,
 ) -> dict[str, int]:
-    """Make the call's reminders (for `user_ids`, or everyone; of `kinds`, or every kind)
-    exactly `planned`: new keys are added, planned keys that are pending or were cancelled get
-    the planned due time, pending rows no longer planned are cancelled. Sent, missed and claimed
-    rows are left alone. Returns counts (added, updated, cancelled). Does not commit."""
-    scope = [_reminders.c.competition_id == competition_id]
+    """Make the reminders in scope exactly `planned`: a call's (`competition_id`) or a report's
+    (`report_due_id`), of `kinds` or every kind, for `user_ids` or everyone. New keys are added,
+    planned keys that are pending or were cancelled get the planned due time, pending rows no
+    longer planned are cancelled. Sent, missed and claimed rows are left alone.
+    Returns counts (added, updated, cancelled). Does not commit."""
+    if competition_id is None and report_due_id is None:
+        raise ValueError("replace_planned needs a call or a report as its scope")
+    scope = []
+    if competition_id is not None:
+        scope.append(_reminders.c.competition_id == competition_id)
+    if report_due_id is not None:
+        scope.append(_reminders.c.report_due_id == report_due_id)
     if user_ids is not None:
         scope.append(_reminders.c.user_id.in_(list(user_ids)))
     if kinds is not None:
@@ -175,6 +183,7 @@ async def replace_planned(
                     "user_id": plan.user_id,
                     "competition_id": plan.competition_id,
                     "submission_id": plan.submission_id,
+                    "report_due_id": plan.report_due_id,
                     "event_at": plan.event_at,
                     "due_at": plan.due_at,
                     "is_last": plan.is_last,

@@ -21,6 +21,7 @@ help-text =
     /start — start over and show the main menu
     /profile — your organization's profile
     /subscriptions — which municipalities and topics you hear about
+    /reports — your organization's reports after an award (staff: the reports of each call)
     /language — change the language
     /stop — pause all notifications
     /forget — delete your personal data
@@ -38,6 +39,7 @@ button-stale = This button is no longer valid. Please use the latest message.
 command-start = Start and show the main menu
 command-language = Change the language
 command-help = What this bot does
+command-reports = Reports after an award
 
 ## The name of this language, in itself (used on the language buttons)
 

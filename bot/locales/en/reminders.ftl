@@ -28,3 +28,19 @@ calendar-none = You have no upcoming dates: deadlines of calls you apply to, or 
 calendar-event-deadline = Deadline: { $title }
 calendar-event-description = Deadline for applications to the call “{ $title }” ({ $municipality }).
 calendar-alarm = The deadline for “{ $title }” is in 1 day.
+reminder-report-due = ⏰ <b>{ $left } left</b> to file { $report } on “{ $title }”: it is due { $when } ({ $zone }).
+reminder-report-overdue = ⚠️ { $report } on “{ $title }” was due { $when } ({ $zone }), { $days ->
+        [one] { $days } day
+       *[other] { $days } days
+    } ago. Please file it as soon as you can.
+reminder-report-changes = The municipality asked for changes: revise the report and send it again.
+reminder-escalation = ⚠️ <b>Overdue reports</b> on “{ $title }”:
+    { $items }
+reminder-escalation-line = • { $organization } · { $report } · was due { $when } ({ $days ->
+        [one] { $days } day ago
+       *[other] { $days } days ago
+    })
+calendar-event-report = Report due: { $report } — { $title }
+calendar-event-report-description = { $report } on the call “{ $title }” ({ $municipality }).
+calendar-alarm-report = { $report } on “{ $title }” is due in 1 day.
+calendar-report-caption = 📅 Open the file to add the due date of { $report } on “{ $title }” to your phone's calendar ({ $when }, { $zone }).

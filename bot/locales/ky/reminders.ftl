@@ -22,3 +22,13 @@ calendar-none = Жакынкы даталар жок: бул жерде сиз �
 calendar-event-deadline = Мөөнөт: { $title }
 calendar-event-description = «{ $title }» сынагына арыз берүү мөөнөтү ({ $municipality }).
 calendar-alarm = «{ $title }» боюнча арыз берүү мөөнөтүнө 1 күн калды.
+reminder-report-due = ⏰ «{ $title }» сынагы боюнча { $report } тапшырууга <b>{ $left } калды</b>: мөөнөтү — { $when } ({ $zone }).
+reminder-report-overdue = ⚠️ «{ $title }» сынагы боюнча { $report } тапшыруу мөөнөтү { $when } ({ $zone }) бүткөн, мындан { $days } күн мурун. Аны мүмкүн болушунча тезирээк тапшырыңыз.
+reminder-report-changes = Мэрия отчётту оңдоону суранган: аны оңдоп, кайра жөнөтүңүз.
+reminder-escalation = ⚠️ «{ $title }» сынагы боюнча <b>мөөнөтү өткөн отчёттор</b>:
+    { $items }
+reminder-escalation-line = • { $organization } · { $report } · мөөнөтү { $when } болчу ({ $days } күн мурун)
+calendar-event-report = Отчёттун мөөнөтү: { $report } — { $title }
+calendar-event-report-description = «{ $title }» сынагы боюнча { $report } ({ $municipality }).
+calendar-alarm-report = «{ $title }» сынагы боюнча { $report } тапшырууга 1 күн калды.
+calendar-report-caption = 📅 «{ $title }» сынагы боюнча { $report } мөөнөтүн телефонуңуздун календарына кошуу үчүн файлды ачыңыз ({ $when }, { $zone }).

@@ -21,6 +21,7 @@ help-text =
     /start — начать заново и открыть главное меню
     /profile — профиль вашей организации
     /subscriptions — на какие муниципалитеты и темы вы подписаны
+    /reports — отчёты вашей организации по гранту (сотрудникам: отчёты по каждому конкурсу)
     /language — сменить язык
     /stop — приостановить все уведомления
     /forget — удалить ваши персональные данные
@@ -38,6 +39,7 @@ button-stale = Эта кнопка больше не действует. Пож�
 command-start = Начать и открыть главное меню
 command-language = Сменить язык
 command-help = Что умеет этот бот
+command-reports = Отчёты после получения гранта
 
 ## The name of this language, in itself (used on the language buttons)
 

@@ -30,3 +30,21 @@ calendar-none = Ближайших дат нет: здесь появляютс�
 calendar-event-deadline = Срок: { $title }
 calendar-event-description = Срок подачи заявок на конкурс «{ $title }» ({ $municipality }).
 calendar-alarm = До срока подачи заявок на «{ $title }» остался 1 день.
+reminder-report-due = ⏰ <b>Осталось { $left }</b>, чтобы сдать { $report } по конкурсу «{ $title }»: срок — { $when } ({ $zone }).
+reminder-report-overdue = ⚠️ Срок сдачи отчёта «{ $report }» по конкурсу «{ $title }» истёк { $when } ({ $zone }), { $days ->
+        [one] { $days } день
+        [few] { $days } дня
+       *[other] { $days } дней
+    } назад. Пожалуйста, сдайте его как можно скорее.
+reminder-report-changes = Мэрия просила доработать отчёт: исправьте его и отправьте снова.
+reminder-escalation = ⚠️ <b>Просроченные отчёты</b> по конкурсу «{ $title }»:
+    { $items }
+reminder-escalation-line = • { $organization } · { $report } · срок был { $when } ({ $days ->
+        [one] { $days } день назад
+        [few] { $days } дня назад
+       *[other] { $days } дней назад
+    })
+calendar-event-report = Срок отчёта: { $report } — { $title }
+calendar-event-report-description = { $report } по конкурсу «{ $title }» ({ $municipality }).
+calendar-alarm-report = Через 1 день срок сдачи: { $report } по конкурсу «{ $title }».
+calendar-report-caption = 📅 Откройте файл, чтобы добавить срок отчёта «{ $report }» по конкурсу «{ $title }» в календарь телефона ({ $when }, { $zone }).
