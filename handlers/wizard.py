@@ -190,7 +190,7 @@ async def _goto(
 
 
 def _next(step: str, dialogue: Dialogue) -> str:
-    if dialogue.data.get("editing") or step == STEPS[-1]:
+    if dialogue.data.get("editing") or step == STEPS[-1] or step not in STEPS:
         return PREVIEW
     return STEPS[STEPS.index(step) + 1]
 
@@ -248,6 +248,18 @@ async def ask(
         ]
         await message.reply_text(prompt, reply_markup=inline(rows))
         return
+    if step == "final_days":
+        rows = [
+            [
+                (t(language, "wz-final-days", days=days), wizard_data(step, str(days)))
+                for days in rules.FINAL_DAYS_CHOICES
+            ]
+        ]
+        await message.reply_text(prompt, reply_markup=inline(rows))
+        await message.reply_text(
+            t(language, "wz-or-type"), reply_markup=dialogue_keyboard(language)
+        )
+        return
     if step == "deadline":
         rows = [
             [
@@ -261,6 +273,12 @@ async def ask(
         )
         return
     await message.reply_text(prompt, reply_markup=dialogue_keyboard(language))
+
+
+def _final_days_of(draft: Competition) -> dict[str, int]:
+    """The final report's days already chosen, kept when the schedule's kind changes."""
+    days = draft.reporting.get("final_days")
+    return {"final_days": days} if isinstance(days, int) else {}
 
 
 def _limits(step: str, draft: Competition, language: str) -> dict[str, object]:
@@ -430,7 +448,7 @@ async def on_message(update: Update, context: BotContext, user: User, dialogue: 
 def _previous(step: str) -> str | None:
     if step in ("tr_title", "tr_description"):
         return "translations"
-    if step == "report_dates":
+    if step in ("report_dates", "final_days"):
         return "reporting"
     if step == PREVIEW:
         return STEPS[-1]
@@ -494,7 +512,14 @@ async def _take_wizard_text(
         if not (draft.period_start and draft.period_end):
             raise Invalid("wz-period-first")
         dates = rules.report_dates(text, start=draft.period_start, end=draft.period_end)
-        values["reporting"] = {"kind": "dates", "dates": [value.isoformat() for value in dates]}
+        values["reporting"] = {
+            **_final_days_of(draft),
+            "kind": "dates",
+            "dates": [value.isoformat() for value in dates],
+        }
+        next_step = "final_days"
+    elif step == "final_days":
+        values["reporting"] = {**draft.reporting, "final_days": rules.final_days(text)}
         next_step = PREVIEW
     elif step in TOGGLE_STEPS:
         values[step] = [*_items(draft, step), _custom_item(step, text, _items(draft, step))]
@@ -751,7 +776,14 @@ async def _wizard_button(
         if value == "dates":
             next_step = "report_dates"
         else:
-            values["reporting"] = {"kind": value}
+            values["reporting"] = {**_final_days_of(draft), "kind": value}
+            next_step = "final_days"
+    elif step == "final_days":
+        if not value.isdigit() or int(value) not in rules.FINAL_DAYS_CHOICES:
+            await refuse_button(query, language)
+            return
+        values["reporting"] = {**draft.reporting, "final_days": int(value)}
+        next_step = PREVIEW
     await query.answer()
     await drop_buttons(query)
     if values:

@@ -165,7 +165,12 @@ async def test_the_wizard_drafts_previews_and_publishes_to_matching_subscribers(
     await answer(staff, "Involvement of volunteers: 10")
     reporting = await choose(staff, t("en", "wz-done"))
     assert reporting[0].text.endswith(t("en", "wz-ask-reporting"))
-    preview = (await choose(staff, t("en", "wz-reporting-quarterly")))[0]
+    await staff.click(t("en", "wz-reporting-quarterly"))
+    final = messages(await settle(staff, messages=2))
+    assert final[0].text == t("en", "wz-ask-final_days")
+    [refusal] = await answer(staff, "400")
+    assert refusal.text == t("en", "wz-invalid-final-days", maximum=365)
+    preview = (await choose(staff, t("en", "wz-final-days", days=60)))[0]
     assert preview.text.startswith(TITLE + "\nKarakol Mayor's Office · Children of labour migrants")
     for expected in (
         "💰 Budget: 400,000 soms",
@@ -173,6 +178,7 @@ async def test_the_wizard_drafts_previews_and_publishes_to_matching_subscribers(
         "(Asia/Bishkek time)",
         "• Involvement of volunteers — 15%",
         "🗓 Reports quarterly:",
+        "(60 days after the project ends)",
     ):
         assert expected in preview.text
     async with seeded_database.session() as session:
@@ -181,6 +187,7 @@ async def test_the_wizard_drafts_previews_and_publishes_to_matching_subscribers(
         "en": TITLE,
         "ru": "Поддержка детей трудовых мигрантов",
     }
+    assert draft.reporting == {"kind": "quarterly", "final_days": 60}
 
     # The preview in Russian is the card the Russian-speaking subscribers will get.
     await staff.click("Русский")

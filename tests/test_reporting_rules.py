@@ -330,3 +330,14 @@ def test_report_reminder_settings_can_be_overridden():
     assert custom.escalation_offsets == (timedelta(hours=24),)
     with pytest.raises(Invalid):
         reminders.ReminderRules.from_settings({"overdue_offsets_hours": "soon"})
+
+
+@pytest.mark.bad_input
+@pytest.mark.parametrize("text", ["-1", "366", "thirty", "", "1.5", "٣٠"])
+def test_the_wizard_refuses_final_report_days_out_of_range(text):
+    from bot.rules import competition
+
+    with pytest.raises(Invalid) as refused:
+        competition.final_days(text)
+    assert refused.value.key == "wz-invalid-final-days"
+    assert competition.final_days(" 45 ") == 45

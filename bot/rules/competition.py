@@ -43,6 +43,9 @@ CRITERIA_TEMPLATES = {
     "sustainability": 10,
 }
 REPORTING_KINDS = ("monthly", "quarterly", "dates")
+# The final report: how many days after the implementation period ends (buttons; or typed).
+FINAL_DAYS_CHOICES = (15, 30, 60)
+FINAL_DAYS_MAX = 365
 
 _DATE_FORMATS = ("%d.%m.%Y", "%d/%m/%Y", "%Y-%m-%d", "%d.%m.%y", "%d-%m-%Y")
 _TIME = re.compile(r"^(?P<h>[01]?\d|2[0-3])[:.](?P<m>[0-5]\d)$")
@@ -149,6 +152,14 @@ def report_dates(text: str | None, *, start: date, end: date) -> list[date]:
     if dates[0] < start or dates[-1] > end + timedelta(days=31):
         raise Invalid("invalid-report-dates-outside")
     return dates
+
+
+def final_days(text: str | None) -> int:
+    """Days after the period's end the final report is due: a whole number, 0 to 365."""
+    raw = (text or "").strip()
+    if not raw.isdigit() or not raw.isascii() or int(raw) > FINAL_DAYS_MAX:
+        raise Invalid("wz-invalid-final-days", {"maximum": FINAL_DAYS_MAX})
+    return int(raw)
 
 
 def criterion(text: str | None) -> tuple[str, int]:
