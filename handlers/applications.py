@@ -53,7 +53,7 @@ from storage.queries.submissions import (
     StaleRevision,
     add_document,
     documents_of,
-    own_submission,
+    own_submission_and_call_version,
     remove_documents,
     save_submission,
     start_submission,
@@ -149,7 +149,8 @@ async def send_call_card(
 ) -> None:
     """The card with the time left and a button to apply or continue."""
     async with context.db.session() as session:
-        texts = await card_texts(session, call)
+        # The card in every language, built once per version of the call (storage/call_cache.py).
+        texts = await context.db.calls.text(call, "card", lambda: card_texts(session, call))
         organization = await organization_of(session, user_id=user.id)
         existing = None
         if organization is not None:
@@ -511,19 +512,18 @@ async def on_message(update: Update, context: BotContext, user: User, dialogue: 
     await note_seen(context, user)
     language = language_for(user, update.effective_user, context.settings.default_language)
     text = message.text
-    submission = await _own_submission(context, user, dialogue.data.get("submission_id"))
-    if submission is None:
+    own = await _own_submission(context, user, dialogue.data.get("submission_id"))
+    if own is None:
         async with context.db.session() as session:
             await end_dialogue(session, user_id=user.id)
         await message.reply_text(t(language, "button-stale"), reply_markup=main_menu(language))
         return
+    submission, call = own
     if text is not None and (
         text in all_texts("dialogue-cancel") or text in all_texts("dialogue-back")
     ):
         await pause(message, context, user, language)
         return
-    async with context.db.session() as session:
-        call = await session.get(Competition, submission.competition_id)
     if dialogue.step.startswith("doc:"):
         await take_file(update, context, user, language, dialogue, submission, call)
         return
@@ -581,12 +581,21 @@ async def pause(message: Message, context: BotContext, user: User, language: str
 
 async def _own_submission(
     context: BotContext, user: User, submission_id: object
-) -> Submission | None:
-    """The submission if it is the user's organization's (re-checked on every update)."""
+) -> tuple[Submission, Competition] | None:
+    """The submission if it is the user's organization's (re-checked on every update), and its
+    call: from the process's cache when unchanged (storage/call_cache.py), put into the update's
+    session, so `session.get(Competition, ...)` below costs no query while the caller holds it."""
     if not isinstance(submission_id, int):
         return None
     async with context.db.session() as session:
-        return await own_submission(session, submission_id=submission_id, user_id=user.id)
+        found = await own_submission_and_call_version(
+            session, submission_id=submission_id, user_id=user.id
+        )
+        if found is None:
+            return None
+        submission, call_version = found
+        call = await context.db.calls.attach(session, submission.competition_id, call_version)
+    return submission, call
 
 
 # -- buttons ---------------------------------------------------------------------------------
@@ -631,12 +640,11 @@ async def _on_button(update: Update, context: BotContext) -> None:
         else:
             await begin(message, context, user, language, call)
         return
-    submission = await _own_submission(context, user, item_id)
-    if submission is None:
+    own = await _own_submission(context, user, item_id)
+    if own is None:
         await refuse_button(query, language)
         return
-    async with context.db.session() as session:
-        call = await session.get(Competition, submission.competition_id)
+    submission, call = own
     if action != "overview" and not rules.is_open(call, now()):
         await query.answer(t(language, "apply-closed"), show_alert=True)
         return

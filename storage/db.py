@@ -12,6 +12,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from storage.call_cache import CallCache
 from storage.sqlite_driver import loop_dbapi
 
 # Updates are handled up to 64 at a time (bot/update_order.py), each holding a connection while
@@ -93,6 +94,7 @@ class Database:
         self._sessions = async_sessionmaker(
             self.engine, class_=AsyncSession, expire_on_commit=False
         )
+        self.calls = CallCache(self._sessions)  # calls read on the application path
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:

@@ -278,8 +278,11 @@ class Competition(SQLModel, table=True):
     created_at: datetime = Field(
         default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
     )
+    # Set by every write through SQLAlchemy (onupdate), even one that forgets it: the process's
+    # cache of calls (storage/call_cache.py) knows a call has changed by it.
     updated_at: datetime = Field(
-        default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
+        default_factory=utcnow,
+        sa_column=Column(UTCDateTime, nullable=False, onupdate=utcnow),
     )
     published_at: datetime | None = Field(
         default=None, sa_column=Column(UTCDateTime, nullable=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sqlalchemy import bindparam
 from sqlmodel import delete, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -34,16 +35,31 @@ async def end_dialogue(session: AsyncSession, *, user_id: int) -> None:
     await session.commit()
 
 
+# The two statements of nearly every update, built once: building a statement (and its cache
+# key) per call cost SQLAlchemy as much as running it (docs/benchmarks.md, "Deadline rush").
+_USER_AND_DIALOGUE = (
+    select(User, Dialogue)
+    .outerjoin(Dialogue, Dialogue.user_id == User.id)
+    .where(User.telegram_id == bindparam("telegram_id"))
+)
+_MOVE_DIALOGUE = (
+    update(Dialogue)
+    .where(Dialogue.user_id == bindparam("for_user_id"))
+    .values(
+        name=bindparam("new_name"),
+        step=bindparam("new_step"),
+        data=bindparam("new_data"),
+        updated_at=bindparam("now"),
+    )
+)
+
+
 async def user_and_dialogue(
     session: AsyncSession, *, telegram_id: int
 ) -> tuple[User | None, Dialogue | None]:
     """The user's row and open dialogue (either may be None) in one query."""
-    query = (
-        select(User, Dialogue)
-        .outerjoin(Dialogue, Dialogue.user_id == User.id)
-        .where(User.telegram_id == telegram_id)
-    )
-    row = (await session.exec(query)).first()
+    result = await session.exec(_USER_AND_DIALOGUE, params={"telegram_id": telegram_id})
+    row = result.first()
     return (row[0], row[1]) if row is not None else (None, None)
 
 
@@ -53,9 +69,14 @@ async def move_dialogue(
     """`save_dialogue` in one statement when the user has a dialogue row (the usual case: a
     step of a dialogue already under way), else an INSERT. Commits."""
     moved = await session.exec(
-        update(Dialogue)
-        .where(Dialogue.user_id == user_id)
-        .values(name=name, step=step, data=dict(data), updated_at=utcnow())
+        _MOVE_DIALOGUE,
+        params={
+            "for_user_id": user_id,
+            "new_name": name,
+            "new_step": step,
+            "new_data": dict(data),
+            "now": utcnow(),
+        },
     )
     if moved.rowcount == 0:
         session.add(Dialogue(user_id=user_id, name=name, step=step, data=dict(data)))

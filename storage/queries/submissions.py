@@ -4,17 +4,53 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import bindparam
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import delete, func, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.models import Member, ReceiptCounter, Submission, SubmissionDocument
+from storage.models import Competition, Member, ReceiptCounter, Submission, SubmissionDocument
 from storage.types import utcnow
 
 
 class StaleRevision(Exception):
     """Someone else saved this submission since it was read: nothing was written."""
+
+
+# Statements of the busiest updates (an answer, a button of an application), built once:
+# building a statement (and its cache key) per call cost SQLAlchemy as much as running it
+# (docs/benchmarks.md, "Deadline rush").
+_OWN_SUBMISSION_AND_CALL_VERSION = (
+    select(Submission, Competition.updated_at)
+    .join(Member, Member.organization_id == Submission.organization_id)
+    .join(Competition, Competition.id == Submission.competition_id)
+    .where(Submission.id == bindparam("submission_id"), Member.user_id == bindparam("user_id"))
+)
+_UPLOADED_COUNTS = (
+    select(SubmissionDocument.requirement, func.count())
+    .where(SubmissionDocument.submission_id == bindparam("submission_id"))
+    .group_by(SubmissionDocument.requirement)
+)
+_SAVES: dict[frozenset[str], object] = {}  # save_submission's UPDATE, per set of columns
+
+
+def _save_statement(columns: frozenset[str]):
+    statement = _SAVES.get(columns)
+    if statement is None:
+        statement = _SAVES[columns] = (
+            update(Submission)
+            .where(Submission.id == bindparam("for_id"), Submission.revision == bindparam("read"))
+            .values(
+                **{name: bindparam(f"new_{name}") for name in columns},
+                revision=bindparam("new_revision"),
+                updated_at=bindparam("now"),
+            )
+            .returning(Submission)
+            # The row as saved, also into a copy the session already holds: no SELECT afterwards.
+            .execution_options(populate_existing=True)
+        )
+    return statement
 
 
 async def submission_for(
@@ -38,6 +74,19 @@ async def own_submission(
         .where(Submission.id == submission_id, Member.user_id == user_id)
     )
     return (await session.exec(query)).first()
+
+
+async def own_submission_and_call_version(
+    session: AsyncSession, *, submission_id: int, user_id: int
+) -> tuple[Submission, datetime] | None:
+    """`own_submission`, with its call's `updated_at` from the same statement (the version
+    storage/call_cache.py keeps calls by)."""
+    result = await session.exec(
+        _OWN_SUBMISSION_AND_CALL_VERSION,
+        params={"submission_id": submission_id, "user_id": user_id},
+    )
+    row = result.first()
+    return (row[0], row[1]) if row is not None else None
 
 
 async def start_submission(
@@ -65,12 +114,14 @@ async def save_submission(
     Commits, unless `commit` is False: then the caller commits (with the dialogue's next step,
     in one transaction)."""
     result = await session.exec(
-        update(Submission)
-        .where(Submission.id == submission_id, Submission.revision == revision)
-        .values(**values, revision=revision + 1, updated_at=utcnow())
-        .returning(Submission)
-        # The row as saved, also into a copy the session already holds: no SELECT afterwards.
-        .execution_options(populate_existing=True)
+        _save_statement(frozenset(values)),
+        params={
+            **{f"new_{name}": value for name, value in values.items()},
+            "for_id": submission_id,
+            "read": revision,
+            "new_revision": revision + 1,
+            "now": utcnow(),
+        },
     )
     saved = result.first()
     if saved is None:
@@ -94,12 +145,8 @@ async def documents_of(session: AsyncSession, *, submission_id: int) -> list[Sub
 
 
 async def uploaded_counts(session: AsyncSession, *, submission_id: int) -> dict[str, int]:
-    query = (
-        select(SubmissionDocument.requirement, func.count())
-        .where(SubmissionDocument.submission_id == submission_id)
-        .group_by(SubmissionDocument.requirement)
-    )
-    return dict((await session.exec(query)).all())
+    result = await session.exec(_UPLOADED_COUNTS, params={"submission_id": submission_id})
+    return dict(result.all())
 
 
 async def add_document(
