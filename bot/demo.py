@@ -40,6 +40,7 @@ from sqlmodel import select
 from telegram.ext import Application
 
 from bot.demo_data import PERSONAS, prepare_demo_database
+from bot.demo_story import replan_reports
 from bot.i18n import t, translator
 from bot.reminders import replan_call
 from bot.runner import running_bot
@@ -65,6 +66,20 @@ OUTBOX_ROUTE = "/demo/outbox"
 OUTBOX_ROWS = 20  # the latest broadcasts shown
 REMINDERS_ROUTE = "/demo/reminders"
 MAX_HOURS = 24 * 120  # "as if N hours had passed": up to 120 days ahead
+STORY_TIMEOUT = 30.0  # seconds to wait for the story's messages before opening the page
+# What to try, in the helpers panel (the page's own texts are in English; the bot speaks each
+# persona's language).
+GUIDE = (
+    "What to try: Dinara (NCO) sends /reports: her first report on the decided call is "
+    "overdue, the next one is due in a few days. File the overdue one: the answers, a photo "
+    "(📎 → File or photo → Send as photo), then 📎 → Location, Done and Send.",
+    "Gulmira (staff) sends /reports: the decided call's table of reports. Open Aigerim's filed "
+    "report (or the message about it) to accept it or ask for changes, or extend a due date. "
+    "/staff → 🗳 Selection on the closed call starts its selection; Azamat (commission) scores "
+    "with /review.",
+    "Reminders: 96 hours reach the overdue report's second reminder to Dinara and the "
+    "escalation to Gulmira; 144 hours the next report's reminder; 300 hours the open call's.",
+)
 
 AIGUL_ID = 1001  # leads an NCO in Karakol; her Telegram app is in Kyrgyz, she picks Russian
 EMIL_ID = 1002  # opens the municipality's deep link; his Telegram app is in English
@@ -164,6 +179,7 @@ async def demo_page(
                 persona.telegram_id, persona.first_name, persona.language, persona.role
             )
         await _plan_reminders(db)
+        standin.webchat.notes.extend(GUIDE)
         standin.webchat.add_panel("outbox", "Outbox", OUTBOX_ROUTE)
         standin.webchat.add_panel("reminders", "Reminders", REMINDERS_ROUTE)
         standin.extra_routes.append(web.get(OUTBOX_ROUTE, _outbox_view(db)))
@@ -188,6 +204,7 @@ async def demo_page(
             )
             async with running_bot(demo_settings) as application:
                 running["application"] = application
+                await _story_delivered(db)
                 yield DemoPage(standin.url, standin, application, path, reused)
         finally:
             await standin.stop()
@@ -226,12 +243,32 @@ async def _serve_page(
 
 
 async def _plan_reminders(db: Database) -> None:
-    """The demo's open calls were written directly: plan their reminders (safe to repeat)."""
+    """The demo's open calls were written directly: plan their reminders; the decided call's
+    reports were made with the clock set back: plan theirs from now on, so no reminder of the
+    story's past goes out at the start (safe to repeat)."""
+    now = utcnow()
     async with db.session() as session:
         calls = await session.exec(select(Competition).where(Competition.status == "published"))
         for call in calls.all():
-            await replan_call(session, call, now=utcnow())
+            await replan_call(session, call, now=now)
         await session.commit()
+    await replan_reports(db, now=now)
+
+
+async def _story_delivered(db: Database) -> bool:
+    """Wait until the outbox has nothing waiting: the story's messages (admissions, the
+    decision, a filed report) reach the chats before the page opens, so its unread counts show
+    only what happens next. False if that took longer than STORY_TIMEOUT (the demo goes on)."""
+    deadline = time.monotonic() + STORY_TIMEOUT
+    while time.monotonic() < deadline:
+        async with db.session() as session:
+            waiting = await session.exec(
+                select(func.count()).where(OutboxMessage.status.in_(("queued", "sending")))
+            )
+            if waiting.one() == 0:
+                return True
+        await asyncio.sleep(0.2)
+    return False
 
 
 def _reminders_control(

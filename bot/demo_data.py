@@ -3,26 +3,31 @@
 `ssp-bot demo` opens a chat page on the local stand-in; this module fills `data/demo.sqlite3` so
 the page starts in the middle of a season rather than in an empty town: the seeded municipalities
 and topics, a staff member and a commission member in Karakol, three NCOs with their leaders and
-subscriptions, one open call, and one closed call with two submitted applications.
+subscriptions, one open call, one closed call with two submitted applications, and one decided
+call with two awards and their reports (bot/demo_story.py).
 
-Rows are written directly with SQLModel (the bot's dialogues have their own end-to-end tests).
-Running it again over the same database changes nothing: the cast is only written once, keyed by
-the staff member's role.
+The cast and the open and closed calls are written directly with SQLModel (the bot's dialogues
+have their own end-to-end tests); the closed call's receipt numbers come from the bot's counter,
+so an application submitted in the demo gets the next one. The decided call is taken through
+the bot's own selection and reporting functions (bot/demo_story.py). Running it again over the
+same database changes nothing: the cast is only written once, keyed by the staff member's role.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import timedelta
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.demo_story import write_decided_call
 from bot.seed import DEFAULT_SEED_FILE, SeedFile, apply_seed, read_seed_file
 from storage.db import Database
 from storage.models import (
     Competition,
     Member,
+    Municipality,
     Organization,
     StaffRole,
     Submission,
@@ -30,6 +35,7 @@ from storage.models import (
     User,
 )
 from storage.queries.places import get_municipality, list_topics
+from storage.queries.submissions import next_reference_number
 from storage.types import utcnow
 
 MUNICIPALITY = "karakol"
@@ -80,6 +86,7 @@ PERSONAS = (
     Persona(2102, "Azamat", "ru", "Commission member · Karakol"),
 )
 STAFF = {2101: "staff", 2102: "commission"}
+STAFF_ID, COMMISSION_ID = 2101, 2102
 OPEN_CALL_TITLE = {
     "en": "After-school support for children of labour migrants",
     "ru": "Продлёнка для детей трудовых мигрантов",
@@ -100,6 +107,17 @@ class DemoDatabase:
     created: bool  # the cast was written now (False: it was there from an earlier run)
 
 
+@dataclass
+class Cast:
+    """What `_write_cast` wrote: ids by the personas' Telegram ids, topics by slug."""
+
+    municipality_id: int
+    topics: dict[str, int] = field(default_factory=dict)
+    users: dict[int, int] = field(default_factory=dict)
+    organizations: dict[int, int] = field(default_factory=dict)
+    closed_call_id: int | None = None
+
+
 async def prepare_demo_database(db: Database) -> DemoDatabase:
     """Seed municipalities and topics, then write the cast and the calls once."""
     seed = read_seed_file(DEFAULT_SEED_FILE)
@@ -114,14 +132,27 @@ async def prepare_demo_database(db: Database) -> DemoDatabase:
         )
         if existing.first() is not None:
             return DemoDatabase(seed, created=False)
-        await _write_cast(session, place.id)
+        now = utcnow()
+        cast = await _write_cast(session, place.id, now)
+    # In the order things happened: the decided call's applications came first.
+    await write_decided_call(
+        db,
+        municipality_id=cast.municipality_id,
+        topic_id=cast.topics["migrant-children"],
+        users=cast.users,
+        organizations=cast.organizations,
+        staff=STAFF_ID,
+        commission=COMMISSION_ID,
+        now=now,
+    )
+    async with db.session() as session:
+        await _closed_call_applications(session, cast, now)
     return DemoDatabase(seed, created=True)
 
 
-async def _write_cast(session: AsyncSession, municipality_id: int) -> None:
+async def _write_cast(session: AsyncSession, municipality_id: int, now: datetime) -> Cast:
     listed = await list_topics(session, municipality_id=municipality_id)
     topics = {topic.slug: topic.id for topic in listed}
-    now = utcnow()
     users: dict[int, User] = {}
     organizations: dict[int, Organization] = {}
     for persona in PERSONAS:
@@ -245,13 +276,28 @@ async def _write_cast(session: AsyncSession, municipality_id: int) -> None:
     )
     session.add(open_call)
     session.add(closed_call)
-    await session.flush()
-    year = (now - timedelta(days=3)).year
+    await session.commit()
+    return Cast(
+        municipality_id,
+        topics,
+        {telegram_id: user.id for telegram_id, user in users.items()},
+        {telegram_id: organization.id for telegram_id, organization in organizations.items()},
+        closed_call.id,
+    )
+
+
+async def _closed_call_applications(session: AsyncSession, cast: Cast, now: datetime) -> None:
+    """Aigerim's and Bakyt's applications to the closed call, numbered by the bot's receipt
+    counter (what a submission in the demo takes its number from)."""
+    place = await session.get(Municipality, cast.municipality_id)
     for number, leader in enumerate((2001, 2002), start=1):
+        submitted_at = now - timedelta(days=7 - number)
+        prefix = f"{place.code}-{submitted_at.year}-"
+        receipt = await next_reference_number(session, prefix=prefix)
         session.add(
             Submission(
-                competition_id=closed_call.id,
-                organization_id=organizations[leader].id,
+                competition_id=cast.closed_call_id,
+                organization_id=cast.organizations[leader],
                 status="submitted",
                 eligibility={},
                 answers={
@@ -265,9 +311,9 @@ async def _write_cast(session: AsyncSession, municipality_id: int) -> None:
                     "co_financing": 10_000,
                 },
                 revision=3,
-                reference=f"KRK-{year}-{number:04d}",
-                created_by_user_id=users[leader].id,
-                submitted_at=now - timedelta(days=4 + number),
+                reference=f"{prefix}{receipt:04d}",
+                created_by_user_id=cast.users[leader],
+                submitted_at=submitted_at,
             )
         )
     await session.commit()

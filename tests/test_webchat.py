@@ -12,13 +12,14 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from bot.demo import OUTBOX_ROUTE, REMINDERS_ROUTE, demo_page
+from bot.demo import GUIDE, OUTBOX_ROUTE, REMINDERS_ROUTE, demo_page
 from bot.demo_data import PERSONAS
+from bot.demo_story import DECIDED_CALL_TITLE
 from bot.i18n import t
 from bot.settings import Settings
 from sandbox import SandboxClient, StandIn
 from sandbox.webchat import STATIC
-from tests.flows import answer, choose
+from tests.flows import answer, choose, messages, settle
 
 EVIL_NAME = "<img src=x onerror=alert(1)>"
 
@@ -132,25 +133,31 @@ async def test_the_demo_registers_its_cast_and_counts_the_outbox(
             "title": "Reminders",
             "url": REMINDERS_ROUTE,
         }
-        assert status["notes"] == []
+        assert status["notes"] == list(GUIDE)
         for _ in range(50):
             if (await get_json(http, page.url + "/webchat/status"))["bot_online"]:
                 break
             await asyncio.sleep(0.1)
         else:
             raise AssertionError("the demo's bot never polled")
-        assert (await get_json(http, page.url + OUTBOX_ROUTE))["broadcasts"] == []
+        # No broadcast yet; the decided call's story (admissions, the decision to the two
+        # winners, a filed report to the staff) was delivered before the page opened.
+        assert (await get_json(http, page.url + OUTBOX_ROUTE))["broadcasts"] == [
+            {"id": None, "kind": "single", "label": "single messages", "counts": {"sent": 5}}
+        ]
         assert not page.reused
 
         # An announcement by the staff member goes through the outbox to the NCO leaders.
         async with SandboxClient(page.url) as sb:
             staff = sb.user(2101, first_name="Gulmira", language_code="en")
+            await staff.skip_replies()  # the story's "a report was filed"
             await staff.send("/staff")
             await staff.next_reply(timeout=10)
             await choose(staff, t("en", "staff-announce"))
             await answer(staff, "Information session for NCOs on Friday at 10:00, city hall.")
-            await choose(staff, t("en", "wz-send"))
             leader = sb.user(2001, first_name="Aigerim", language_code="ru")
+            await leader.skip_replies()  # the story's messages
+            await choose(staff, t("en", "wz-send"))
             got = await leader.next_reply(timeout=15)
             assert "Information session" in got.text
         for _ in range(100):
@@ -190,8 +197,12 @@ async def test_the_demo_runs_due_reminders_as_if_time_had_passed(
         sent = body["counts"]["sent"]
         async with SandboxClient(page.url) as sb:
             leader = sb.user(2001, first_name="Aigerim", language_code="ru")
-            got = await leader.next_reply(timeout=15)
-            assert got.text.startswith("⏰") and "Вы ещё не начали заявку" in got.text
+            # Her reminders of this run: the open call's, and her next report's.
+            texts = []
+            while not any("Вы ещё не начали заявку" in text for text in texts):
+                texts.append((await leader.next_reply(timeout=15)).text)
+            opened = next(text for text in texts if "Вы ещё не начали заявку" in text)
+            assert opened.startswith("⏰")
         for _ in range(100):
             rows = (await get_json(http, page.url + OUTBOX_ROUTE))["broadcasts"]
             reminders = [row for row in rows if row["kind"] == "reminders"]
@@ -202,3 +213,49 @@ async def test_the_demo_runs_due_reminders_as_if_time_had_passed(
         # Running it again sends nothing twice.
         async with http.post(page.url + REMINDERS_ROUTE, json={"hours": 300}) as response:
             assert (await response.json())["counts"] == {}
+
+
+async def test_the_demo_walks_the_reporting_cycle_of_its_decided_call(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The decided call of the demo database, over real HTTP: Dinara's /reports shows her
+    overdue report and the next one; Gulmira's /reports opens the call's table, then Aigerim's
+    filed report, and accepts it; Aigerim is told in Russian."""
+    monkeypatch.chdir(tmp_path)
+    settings = Settings(_env_file=None)
+    title = DECIDED_CALL_TITLE["en"]
+    first, second = (t("en", "rep-name-periodic", number=n) for n in (1, 2))
+    async with (
+        demo_page(settings, reset=True, port=0, database=tmp_path / "demo.sqlite3") as page,
+        SandboxClient(page.url) as sb,
+    ):
+        dinara = sb.user(2003, first_name="Dinara", language_code="en")
+        gulmira = sb.user(2101, first_name="Gulmira", language_code="en")
+        aigerim = sb.user(2001, first_name="Aigerim", language_code="ru")
+        for user in (dinara, gulmira, aigerim):
+            await user.skip_replies()  # the story's messages
+
+        [listing] = await answer(dinara, "/reports")
+        lines = listing.text.splitlines()
+        assert any(first in line and t("en", "rep-state-overdue") in line for line in lines)
+        assert any(second in line and line.endswith(t("en", "rep-state-due")) for line in lines)
+        assert f"📝 {first} · {title}" in listing.button_data
+
+        [calls] = await answer(gulmira, "/reports")
+        assert calls.text == t("en", "rep-staff-calls")
+        [table] = await choose(gulmira, title)
+        counts = t("en", "rep-table-counts", due=4, overdue=1, filed=1, changes_requested=0,
+                   accepted=0)  # fmt: skip
+        assert counts in table.text
+        filed = next(label for label in table.button_data if "ОФ «Мээрим»" in label)
+        assert filed.startswith("📨") and first in filed
+        [report] = await choose(gulmira, filed)
+        assert "Провели 40 занятий продлёнки" in report.text
+        await gulmira.click(t("en", "rep-accept"))
+        accepted = messages(await settle(gulmira, messages=2))
+        assert accepted[0].text.startswith("✅")
+        assert "Accepted: 1" in accepted[1].text
+
+        told = await aigerim.next_reply(timeout=20)
+        name = t("ru", "rep-name-periodic", number=1)
+        assert told.text == t("ru", "rep-nco-accepted", report=name, title=DECIDED_CALL_TITLE["ru"])

@@ -98,7 +98,7 @@ sel-member-reminder = 🔔 Reminder: please finish scoring "{ $title }" and subm
 
 sel-nco-admitted = Your application { $reference } to "{ $title }" passed the admissibility check and goes to the commission.
 sel-nco-not-admitted = Your application { $reference } to "{ $title }" was not admitted. Reason: { $reason }
-sel-nco-decision-winner = 🏆 Decision on "{ $title }": your application { $reference } is among the winners. Score: { $score }. Awarded: { $amount } soms. The municipality will contact you about the contract.
+sel-nco-decision-winner = 🏆 Decision on "{ $title }": your application { $reference } is among the winners. Score: { $score }. Awarded: { $amount } soms. The municipality will contact you about the contract. Your reports and their due dates: /reports
 sel-nco-decision-reserve = Decision on "{ $title }": your application { $reference } is on the reserve list. Score: { $score }. Reason: { $reason }
 sel-nco-decision-rejected = Decision on "{ $title }": your application { $reference } was not selected. Score: { $score }. Reason: { $reason }
 sel-nco-decision-not-admitted = Decision on "{ $title }": your application { $reference } was not admitted to the evaluation. Reason: { $reason }

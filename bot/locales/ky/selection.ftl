@@ -98,7 +98,7 @@ sel-member-reminder = 🔔 Эскертүү: «{ $title }» баалоосун �
 
 sel-nco-admitted = «{ $title }» сынагына { $reference } арызыңыз жол берүү текшерүүсүнөн өтүп, комиссияга берилди.
 sel-nco-not-admitted = «{ $title }» сынагына { $reference } арызыңызга жол берилген жок. Себеби: { $reason }
-sel-nco-decision-winner = 🏆 «{ $title }» боюнча чечим: { $reference } арызыңыз жеңүүчүлөрдүн катарында. Упай: { $score }. Сумма: { $amount } сом. Мэрия келишим боюнча сиз менен байланышат.
+sel-nco-decision-winner = 🏆 «{ $title }» боюнча чечим: { $reference } арызыңыз жеңүүчүлөрдүн катарында. Упай: { $score }. Сумма: { $amount } сом. Мэрия келишим боюнча сиз менен байланышат. Отчётторуңуз жана аларды тапшыруу мөөнөттөрү: /reports
 sel-nco-decision-reserve = «{ $title }» боюнча чечим: { $reference } арызыңыз резервдик тизмеде. Упай: { $score }. Себеби: { $reason }
 sel-nco-decision-rejected = «{ $title }» боюнча чечим: { $reference } арызыңыз тандалган жок. Упай: { $score }. Себеби: { $reason }
 sel-nco-decision-not-admitted = «{ $title }» боюнча чечим: { $reference } арызыңыз баалоого жол берилген жок. Себеби: { $reason }

@@ -98,7 +98,7 @@ sel-member-reminder = 🔔 Напоминание: пожалуйста, зав�
 
 sel-nco-admitted = Ваша заявка { $reference } на конкурс «{ $title }» прошла проверку на допуск и передана комиссии.
 sel-nco-not-admitted = Ваша заявка { $reference } на конкурс «{ $title }» не допущена. Причина: { $reason }
-sel-nco-decision-winner = 🏆 Решение по конкурсу «{ $title }»: ваша заявка { $reference } среди победителей. Балл: { $score }. Сумма: { $amount } сом. Мэрия свяжется с вами о договоре.
+sel-nco-decision-winner = 🏆 Решение по конкурсу «{ $title }»: ваша заявка { $reference } среди победителей. Балл: { $score }. Сумма: { $amount } сом. Мэрия свяжется с вами о договоре. Ваши отчёты и сроки их сдачи: /reports
 sel-nco-decision-reserve = Решение по конкурсу «{ $title }»: ваша заявка { $reference } в резервном списке. Балл: { $score }. Причина: { $reason }
 sel-nco-decision-rejected = Решение по конкурсу «{ $title }»: ваша заявка { $reference } не отобрана. Балл: { $score }. Причина: { $reason }
 sel-nco-decision-not-admitted = Решение по конкурсу «{ $title }»: ваша заявка { $reference } не была допущена к оценке. Причина: { $reason }
