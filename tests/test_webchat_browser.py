@@ -6,12 +6,16 @@ A new user is added (named like an HTML tag: it must show as text), goes through
 language choice and a subscription by clicking, uploads a file through the picker; the staff
 persona sends an announcement and the NCO personas see it arrive (unread count, then the chat);
 the outbox view counts it; the reminders control sends what falls due in 300 hours, and the
-outbox view counts those too. Screenshots of the page go to docs/ (SCREENSHOTS=1) or tmp."""
+outbox view counts those too. An awarded NCO of the demo files its overdue report with a photo
+and a location shared through 📎 → Location (a location out of range is refused by the stand-in
+and nothing is sent), and the staff open it with the photo's location. Screenshots of the page
+go to docs/ (SCREENSHOTS=1) or tmp."""
 
 from __future__ import annotations
 
 import asyncio
 import os
+import re
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -21,8 +25,10 @@ import pytest
 
 from bot.demo import demo_page
 from bot.demo_data import PERSONAS
+from bot.demo_story import DECIDED_CALL_TITLE
 from bot.i18n import t
 from bot.settings import Settings
+from tests import samples
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
@@ -61,8 +67,10 @@ class RunningDemo:
 
 
 @pytest.fixture
-def demo(tmp_path: Path) -> Iterator[RunningDemo]:
-    """The demo on a free port, in a thread of its own: Selenium blocks, the bot must not."""
+def demo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[RunningDemo]:
+    """The demo on a free port, in a thread of its own: Selenium blocks, the bot must not.
+    In tmp_path: the bot keeps the files it receives under data/files there."""
+    monkeypatch.chdir(tmp_path)
     started = threading.Event()
     box: dict[str, object] = {}
 
@@ -205,6 +213,23 @@ def assert_no_alert(driver: WebDriver) -> None:
     text = alert.text
     alert.dismiss()
     raise AssertionError(f"a script ran: alert({text!r})")
+
+
+def text_of(key: str, **args: object) -> str:
+    """A bot text as the page shows it: the HTML tags are formatting, not text."""
+    return re.sub(r"<[^>]+>", "", t("en", key, **args))
+
+
+def share_location(driver: WebDriver, latitude: str, longitude: str) -> None:
+    """📎 → Location, the coordinates typed, Send location."""
+    driver.find_element(By.ID, "attach").click()
+    wait_for(driver, lambda d: d.find_element(By.ID, "attach-menu").is_displayed(), "the menu")
+    driver.find_element(By.ID, "attach-location").click()
+    for field, value in (("location-latitude", latitude), ("location-longitude", longitude)):
+        box = driver.find_element(By.ID, field)
+        box.clear()
+        box.send_keys(value)
+    driver.find_element(By.ID, "send-location").click()
 
 
 def screenshot(driver: WebDriver, name: str, tmp_path: Path) -> None:
@@ -359,6 +384,81 @@ def test_a_new_user_onboards_subscribes_uploads_and_sees_an_announcement(
     assert not problems, problems
 
 
+def test_an_awarded_nco_files_its_overdue_report_with_a_photo_and_a_location(
+    demo: RunningDemo, browser: WebDriver, tmp_path: Path
+) -> None:
+    driver = browser
+    driver.get(demo.url + "/")
+    wait_for(driver, lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-ready"),
+             "the page to start")  # fmt: skip
+    title = DECIDED_CALL_TITLE["en"]
+    report = t("en", "rep-name-periodic", number=1)
+    dinara = next(p for p in PERSONAS if p.first_name == "Dinara")
+    open_persona(driver, dinara.telegram_id)
+    # The story's messages are in her chat: the decision points to /reports.
+    wait_for_text(driver, "is among the winners")
+    type_and_send(driver, "/reports")
+    wait_for_text(driver, text_of("rep-list-title"))
+    tap_inline(driver, f"📝 {report} · {title}", exact=True)
+    wait_for_text(driver, text_of("rep-state-overdue"))
+    tap_inline(driver, t("en", "rep-file-button"), exact=True)
+    wait_for_text(driver, t("en", "rep-ask-text", minimum=20, maximum=3000))
+    type_and_send(driver, "Daily clubs ran for six weeks; 58 children came regularly.")
+    wait_for_text(driver, t("en", "rep-ask-beneficiaries"))
+    type_and_send(driver, "58")
+    wait_for_text(driver, "How much money was spent")
+    type_and_send(driver, "120 000")
+    wait_for_text(driver, "Attached so far: 0")
+
+    # A location out of range: the stand-in refuses it, the page says so, nothing is sent.
+    sent_before = len(driver.find_elements(By.CSS_SELECTOR, ".msg.out"))
+    share_location(driver, "123", "78.3936")
+    wait_for(
+        driver,
+        lambda d: [e for e in d.find_elements(By.CSS_SELECTOR, "#toasts .toast.error")
+                   if "Location not shared" in e.text and "out of range" in e.text],
+        "the stand-in's refusal",
+    )  # fmt: skip
+    assert len(driver.find_elements(By.CSS_SELECTOR, ".msg.out")) == sent_before
+    assert driver.find_element(By.ID, "location-form").is_displayed()  # to correct it
+    # A location before any photo: it goes, and the bot asks for the photos first.
+    share_location(driver, "42.4907", "78.3936")
+    shared = wait_for(driver, lambda d: d.find_elements(By.CSS_SELECTOR, ".msg.out .location"),
+                      "the shared location")  # fmt: skip
+    assert shared[-1].text == "📍 Location: 42.49070, 78.39360"
+    assert not driver.find_element(By.ID, "location-form").is_displayed()
+    wait_for_text(driver, t("en", "rep-location-needs-photo"))
+
+    # A photo through the picker, then its location.
+    photo = tmp_path / "club.png"
+    photo.write_bytes(samples.png(240, 160))
+    driver.find_element(By.ID, "file-input").send_keys(str(photo))
+    wait_for(driver, lambda d: d.find_element(By.ID, "send-as-photo").is_displayed(), "the photo")
+    driver.find_element(By.ID, "send-as-photo").click()
+    wait_for_text(driver, "✅ Received “photo-")  # a photo has no file name in Telegram
+    assert driver.find_elements(By.CSS_SELECTOR, ".msg.out .bubble img.photo")
+    share_location(driver, "42.4907", "78.3936")
+    wait_for_text(driver, text_of("rep-location-saved", count=1))
+    tap_inline(driver, t("en", "rep-files-done"), exact=True)
+    wait_for_text(driver, "photos 1 (with a location: 1)")
+    tap_inline(driver, t("en", "rep-send"), exact=True)
+    wait_for_text(driver, text_of("rep-filed", report=report, title=title))
+    wait_for(driver, lambda d: not d.find_elements(By.CSS_SELECTOR, "#toasts .toast"),
+             "the toasts to go")  # fmt: skip
+    screenshot(driver, "webchat-report.png", tmp_path)
+
+    # The staff member is told, opens the report, and sees the photo with where it was taken.
+    staff = next(p for p in PERSONAS if p.role.startswith("Staff"))
+    badge = f'#personas li[data-id="{staff.telegram_id}"] .unread'
+    wait_for(driver, lambda d: d.find_elements(By.CSS_SELECTOR, badge), "an unread count", 20)
+    open_persona(driver, staff.telegram_id)
+    wait_for_text(driver, "Association «Bright Future» has filed")
+    tap_inline(driver, t("en", "rep-open"), exact=True)
+    located = wait_for_text(driver, "42.49070, 78.39360")
+    assert located.find_elements(By.CSS_SELECTOR, ".bubble img.photo")
+    assert_no_alert(driver)
+
+
 def test_phone_sized_screen_shows_one_pane_at_a_time(
     demo: RunningDemo, browser: WebDriver, tmp_path: Path
 ) -> None:
@@ -370,7 +470,9 @@ def test_phone_sized_screen_shows_one_pane_at_a_time(
     assert not driver.find_element(By.ID, "text").is_displayed()  # the list first
     open_persona(driver, PERSONAS[2].telegram_id)
     assert not driver.find_element(By.ID, "personas").is_displayed()
-    driver.find_element(By.ID, "start-button").click()
+    # Her chat holds the decided call's story (so no START button): /start typed.
+    wait_for_text(driver, "is among the winners")
+    type_and_send(driver, "/start")
     wait_for_text(driver, t("en", "start-welcome-back", name=PERSONAS[2].first_name))
     tap_reply(driver, t("en", "menu-subscriptions"))
     wait_for_text(driver, "Your subscriptions")

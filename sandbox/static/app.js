@@ -238,6 +238,8 @@ async function selectPersona(id) {
   $("app").className = "app show-chat";
   renderPersonas();
   clearPendingFile();
+  $("attach-menu").hidden = true;
+  $("location-form").hidden = true;
   await loadChat();
 }
 
@@ -318,6 +320,12 @@ function messageNode(m) {
           el("div", { class: "muted small", text: humanSize(doc.file_size) }),
         ),
       ),
+    );
+  }
+  if (m.location) {
+    const { latitude, longitude } = m.location;
+    bubble.append(
+      el("div", { class: "location", text: `📍 Location: ${Number(latitude).toFixed(5)}, ${Number(longitude).toFixed(5)}` }),
     );
   }
   if (m.contact) {
@@ -440,6 +448,33 @@ async function clickButton(messageId, button) {
     { json: { message_id: messageId, data: button.callback_data, ...currentProfile() } },
     "The button did not work",
   );
+}
+
+// 📎 opens a menu as in the Telegram app: a file or photo, or a location.
+function toggleAttachMenu() {
+  if (state.current == null) return;
+  $("attach-menu").hidden = !$("attach-menu").hidden;
+}
+
+function showLocationForm() {
+  $("attach-menu").hidden = true;
+  clearPendingFile();
+  $("location-form").hidden = false;
+  $("location-latitude").focus();
+}
+
+async function shareLocation(event) {
+  event.preventDefault();
+  if (state.current == null) return;
+  // Sent as typed: the stand-in checks the numbers and its refusal shows as a toast.
+  const latitude = Number($("location-latitude").value);
+  const longitude = Number($("location-longitude").value);
+  const body = await act(
+    "location",
+    { json: { latitude, longitude, ...currentProfile() } },
+    "Location not shared",
+  );
+  if (body) $("location-form").hidden = true;
 }
 
 function clearPendingFile() {
@@ -669,7 +704,15 @@ async function main() {
     sendText(text);
   });
   $("start-button").addEventListener("click", () => sendText("/start"));
-  $("attach").addEventListener("click", () => state.current != null && $("file-input").click());
+  $("attach").addEventListener("click", toggleAttachMenu);
+  $("attach-file").addEventListener("click", () => {
+    $("attach-menu").hidden = true;
+    $("location-form").hidden = true;
+    $("file-input").click();
+  });
+  $("attach-location").addEventListener("click", showLocationForm);
+  $("location-form").addEventListener("submit", shareLocation);
+  $("location-cancel").addEventListener("click", () => ($("location-form").hidden = true));
   $("file-input").addEventListener("change", pickedFile);
   $("send-as-document").addEventListener("click", () => sendFile("document"));
   $("send-as-photo").addEventListener("click", () => sendFile("photo"));
