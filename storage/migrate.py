@@ -31,7 +31,31 @@ async def upgrade_database(db: Database, revision: str = "head") -> str | None:
         return MigrationContext.configure(connection).get_current_revision()
 
     async with db.engine.begin() as connection:
-        return await connection.run_sync(_upgrade)
+        revision = await connection.run_sync(_upgrade)
+    await _forget_migration_connections(db)
+    return revision
+
+
+async def downgrade_database(db: Database, revision: str) -> str | None:
+    """Take the schema back to `revision` (tests of data migrations; rolling back a release)."""
+    config = alembic_config()
+
+    def _downgrade(connection: Connection) -> str | None:
+        config.attributes["connection"] = connection
+        command.downgrade(config, revision)
+        return MigrationContext.configure(connection).get_current_revision()
+
+    async with db.engine.begin() as connection:
+        revision = await connection.run_sync(_downgrade)
+    await _forget_migration_connections(db)
+    return revision
+
+
+async def _forget_migration_connections(db: Database) -> None:
+    """On SQLite the migration ran with foreign keys off (storage/migrations/env.py): close the
+    pooled connections so every later one is opened anew with them on."""
+    if db.engine.dialect.name == "sqlite":
+        await db.engine.dispose()
 
 
 def head_revision() -> str | None:

@@ -24,7 +24,7 @@ from sandbox import SandboxClient
 from storage.db import Database
 from storage.models import Competition, Reminder, Submission
 from storage.types import utcnow
-from tests.flows import choose, messages, settle, subscribe
+from tests.flows import messages, settle, subscribe
 from tests.selection_flows import applicant, closed_call, role
 from tests.test_reminders import BISHKEK, Clock, open_call, outbox, rows
 
@@ -358,10 +358,16 @@ async def test_stop_cancels_every_pending_reminder_and_resuming_brings_them_back
         query = select(Reminder).where(Reminder.user_id == member, Reminder.status == "sent")
         assert (await session.exec(query)).all() == []
 
-    # Resuming in /subscriptions re-plans them.
+    # Resuming in /subscriptions re-plans them. Only the tap's answer is waited for (on a loaded
+    # machine other messages may come seconds later), then the rows themselves.
     await user.send("/subscriptions")
     await settle(user)
-    await choose(user, t("en", "subs-resume"))
+    await user.click(t("en", "subs-resume"))
+    await settle(user, messages=0, answers=1)
+    for _ in range(300):
+        if await statuses(db, member) == dict.fromkeys(keys, "pending"):
+            break
+        await asyncio.sleep(0.05)
     assert await statuses(db, member) == dict.fromkeys(keys, "pending")
 
 
