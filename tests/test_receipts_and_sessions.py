@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from sqlalchemy import event
 from sqlmodel import select
@@ -112,3 +114,29 @@ async def test_an_update_session_is_shared_and_keeps_what_it_loaded(database: Da
             assert separate is not shared
     finally:
         event.remove(database.engine.sync_engine, "before_cursor_execute", count)
+
+
+async def test_simultaneous_submissions_get_consecutive_numbers(
+    seeded_database: Database,
+) -> None:
+    """Nine NCOs press Submit at the same moment: nine distinct numbers, none skipped."""
+    call = await published_call(seeded_database, "karakol", "women", "Shelter")
+    drafts = await _drafts(seeded_database, call.id, call.municipality_id, 9)
+    results = await asyncio.gather(*(_submit(seeded_database, draft) for draft in drafts))
+    assert all(results)
+    async with seeded_database.session() as session:
+        references = sorted((await session.exec(select(Submission.reference))).all())
+        counters = (await session.exec(select(ReceiptCounter))).all()
+    assert references == [f"{PREFIX}{n:04d}" for n in range(1, 10)]
+    assert [(c.prefix, c.last) for c in counters] == [(PREFIX, 9)]
+
+
+async def test_numbers_past_9999_keep_every_digit(seeded_database: Database) -> None:
+    call = await published_call(seeded_database, "karakol", "women", "Shelter")
+    (draft,) = await _drafts(seeded_database, call.id, call.municipality_id, 1)
+    async with seeded_database.session() as session:
+        session.add(ReceiptCounter(prefix=PREFIX, last=9999))
+        await session.commit()
+    assert await _submit(seeded_database, draft)
+    async with seeded_database.session() as session:
+        assert (await session.get(Submission, draft.id)).reference == f"{PREFIX}10000"

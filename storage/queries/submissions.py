@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import bindparam
+from sqlalchemy import Text, bindparam, cast, literal
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import delete, func, select, update
@@ -226,14 +226,45 @@ async def submit_with_reference(
         await session.commit()
         return False
     if row.reference is None:
+        await _take_reference(session, submission_id=submission.id, prefix=prefix)
+    await session.commit()
+    return True
+
+
+async def _take_reference(session: AsyncSession, *, submission_id: int, prefix: str) -> None:
+    """The next number for `prefix` onto the submission, as the last statement before the commit.
+
+    From the counter's increment to the commit, the counter row is locked (PostgreSQL) and every
+    other submission of the same municipality waits: at a deadline rush that wait was the
+    queue (each statement's round trip also waits for the busy event loop). On PostgreSQL the
+    increment and the reference are therefore one statement, so the lock is held only for the
+    commit's round trip. (SQLite has one writer anyway, and its statements run at once.)"""
+    if session.bind.dialect.name != "postgresql":
         number = await next_reference_number(session, prefix=prefix)
         await session.exec(
             update(Submission)
-            .where(Submission.id == submission.id)
+            .where(Submission.id == submission_id)
             .values(reference=f"{prefix}{number:04d}")
         )
-    await session.commit()
-    return True
+        return
+    counter = ReceiptCounter.__table__
+    taken = (
+        postgresql_insert(counter)
+        .values(prefix=prefix, last=1)
+        .on_conflict_do_update(index_elements=[counter.c.prefix], set_={"last": counter.c.last + 1})
+        .returning(counter.c.last)
+        .cte("taken")
+    )
+    digits = cast(taken.c.last, Text)
+    # As f"{prefix}{number:04d}": at least four digits, more when the number needs them.
+    width = func.greatest(4, func.length(digits))
+    reference = literal(prefix, Text) + func.lpad(digits, width, "0")
+    await session.exec(
+        update(Submission)
+        .where(Submission.id == submission_id)
+        .values(reference=select(reference).scalar_subquery())
+        .add_cte(taken)
+    )
 
 
 async def submissions_of_competition(
