@@ -45,7 +45,7 @@ from storage.models import (
     User,
 )
 from storage.queries.competitions import open_competitions
-from storage.queries.dialogues import end_dialogue, move_dialogue, user_and_dialogue
+from storage.queries.dialogues import end_dialogue, move_dialogue
 from storage.queries.organizations import organization_of
 from storage.queries.outbox import enqueue
 from storage.queries.staff import staff_chat_ids
@@ -59,6 +59,7 @@ from storage.queries.submissions import (
     start_submission,
     submit_with_reference,
     uploaded_counts,
+    user_dialogue_and_own_submission,
     withdraw,
 )
 from storage.queries.subscriptions import subscriptions_of
@@ -326,10 +327,12 @@ async def _submission(context: BotContext, submission_id: object) -> Submission 
 async def send_overview(
     message: Message, context: BotContext, user: User, language: str, submission: Submission
 ) -> None:
-    await _save_step(context, user, submission, "overview")
+    # Read before the step is saved: in the update's session the read then shares the step's
+    # transaction (on PostgreSQL a BEGIN and a ROLLBACK fewer).
     async with context.db.session() as session:
         call = await session.get(Competition, submission.competition_id)
         counts = await uploaded_counts(session, submission_id=submission.id)
+    await _save_step(context, user, submission, "overview")
     lines = [t(language, "apply-overview-title", title=localized(call.title, language))]
     lines.append(
         t(language, f"apply-status-{submission.status}", reference=submission.reference or "")
@@ -411,10 +414,10 @@ async def ask_upload(
     submission: Submission,
     requirement: str,
 ) -> None:
-    await _save_step(context, user, submission, f"doc:{requirement}")
-    async with context.db.session() as session:
+    async with context.db.session() as session:  # before the step: see send_overview
         call = await session.get(Competition, submission.competition_id)
         counts = await uploaded_counts(session, submission_id=submission.id)
+    await _save_step(context, user, submission, f"doc:{requirement}")
     name = next(
         (localized(doc["name"], language) for doc in call.documents if doc["key"] == requirement),
         requirement,
@@ -583,17 +586,26 @@ async def _own_submission(
     context: BotContext, user: User, submission_id: object
 ) -> tuple[Submission, Competition] | None:
     """The submission if it is the user's organization's (re-checked on every update), and its
-    call: from the process's cache when unchanged (storage/call_cache.py), put into the update's
-    session, so `session.get(Competition, ...)` below costs no query while the caller holds it."""
+    call (see _with_call)."""
     if not isinstance(submission_id, int):
         return None
     async with context.db.session() as session:
         found = await own_submission_and_call_version(
             session, submission_id=submission_id, user_id=user.id
         )
-        if found is None:
-            return None
-        submission, call_version = found
+    return await _with_call(context, found)
+
+
+async def _with_call(
+    context: BotContext, found: tuple[Submission, object] | None
+) -> tuple[Submission, Competition] | None:
+    """The submission with its call: from the process's cache when unchanged
+    (storage/call_cache.py), put into the update's session, so `session.get(Competition, ...)`
+    below costs no query while the caller holds it."""
+    if found is None:
+        return None
+    submission, call_version = found
+    async with context.db.session() as session:
         call = await context.db.calls.attach(session, submission.competition_id, call_version)
     return submission, call
 
@@ -609,16 +621,24 @@ async def on_button(update: Update, context: BotContext) -> None:
         await _on_button(update, context)
 
 
+# Buttons whose id is a page or a call, not a submission.
+NOT_SUBMISSION_ACTIONS = frozenset({"page", "open", "apply"})
+
+
 async def _on_button(update: Update, context: BotContext) -> None:
     query = update.callback_query
+    parsed = parse_application(query.data)
+    # The submission a button names comes in the same query as the user (checked below).
+    named = parsed[1] if parsed is not None and parsed[0] not in NOT_SUBMISSION_ACTIONS else None
     async with context.db.session() as session:
-        user, dialogue = await user_and_dialogue(session, telegram_id=update.effective_user.id)
+        user, dialogue, found = await user_dialogue_and_own_submission(
+            session, telegram_id=update.effective_user.id, submission_id=named
+        )
     if user is None:  # first contact by a forwarded or very old button
         user, language = await current_user(update, context)
     else:
         await note_seen(context, user)
         language = language_for(user, update.effective_user, context.settings.default_language)
-    parsed = parse_application(query.data)
     if parsed is None:
         await refuse_button(query, language)
         return
@@ -640,7 +660,7 @@ async def _on_button(update: Update, context: BotContext) -> None:
         else:
             await begin(message, context, user, language, call)
         return
-    own = await _own_submission(context, user, item_id)
+    own = await _with_call(context, found)  # None: unknown, or another NCO's (forged)
     if own is None:
         await refuse_button(query, language)
         return
@@ -683,9 +703,8 @@ async def _on_button(update: Update, context: BotContext) -> None:
         await ask_upload(message, context, user, language, submission, arg)
     elif action in ("docdone", "overview"):
         await drop_buttons(query)
-        await send_overview(
-            message, context, user, language, await _submission(context, submission.id)
-        )
+        # As read above in this update: nothing has changed it since.
+        await send_overview(message, context, user, language, submission)
     elif action == "submit":
         await drop_buttons(query)
         await _submit(message, context, user, language, submission, call)

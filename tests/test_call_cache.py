@@ -123,3 +123,62 @@ async def test_texts_are_built_once_per_version_and_for_a_limited_time(
     assert await cache.text(call, "card", build) == "card 2"
     monkeypatch.setattr(call_cache, "TEXT_SECONDS", 0.0)  # a municipality renamed meanwhile
     assert await cache.text(call, "card", build) == "card 3"
+
+
+async def test_a_buttons_user_dialogue_and_submission_come_in_one_query(
+    seeded_database: Database,
+) -> None:
+    from storage.models import Member, Organization, User
+    from storage.queries.dialogues import move_dialogue
+    from storage.queries.submissions import user_dialogue_and_own_submission
+
+    call = await published_call(seeded_database, "karakol", "women", "Shelter")
+    async with seeded_database.session() as session:
+        leader, other = User(telegram_id=62_001), User(telegram_id=62_002)
+        ours, theirs = (
+            Organization(
+                name=f"PF {n}",
+                legal_form="public_foundation",
+                inn=f"0223456789020{n}",
+                municipality_id=call.municipality_id,
+                phone="+996700123456",
+                description="We help women who need shelter and support.",
+            )
+            for n in (1, 2)
+        )
+        session.add_all([leader, other, ours, theirs])
+        await session.flush()
+        session.add_all(
+            [
+                Member(user_id=leader.id, organization_id=ours.id),
+                Member(user_id=other.id, organization_id=theirs.id),
+            ]
+        )
+        await session.commit()
+        mine = await start_submission(
+            session, competition_id=call.id, organization_id=ours.id, user_id=leader.id
+        )
+        foreign = await start_submission(
+            session, competition_id=call.id, organization_id=theirs.id, user_id=other.id
+        )
+        await move_dialogue(session, user_id=leader.id, name="apply", step="overview", data={})
+    statements = Statements(seeded_database)
+    async with seeded_database.session() as session:
+        user, dialogue, found = await user_dialogue_and_own_submission(
+            session, telegram_id=62_001, submission_id=mine.id
+        )
+        assert user.id == leader.id and dialogue.step == "overview"
+        assert found[0].id == mine.id and found[1] == await _version(seeded_database, call.id)
+    assert statements.count == 2  # the query, and _version's
+    async with seeded_database.session() as session:
+        # Another NCO's submission (a forged button), no submission, an unknown user.
+        user, dialogue, found = await user_dialogue_and_own_submission(
+            session, telegram_id=62_001, submission_id=foreign.id
+        )
+        assert user.id == leader.id and dialogue is not None and found is None
+        assert (
+            await user_dialogue_and_own_submission(session, telegram_id=62_001, submission_id=None)
+        )[2] is None
+        assert await user_dialogue_and_own_submission(
+            session, telegram_id=1, submission_id=mine.id
+        ) == (None, None, None)

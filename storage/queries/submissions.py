@@ -4,13 +4,21 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Text, bindparam, cast, literal
+from sqlalchemy import Text, and_, bindparam, cast, literal
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import delete, func, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.models import Competition, Member, ReceiptCounter, Submission, SubmissionDocument
+from storage.models import (
+    Competition,
+    Dialogue,
+    Member,
+    ReceiptCounter,
+    Submission,
+    SubmissionDocument,
+    User,
+)
 from storage.types import utcnow
 
 
@@ -26,6 +34,21 @@ _OWN_SUBMISSION_AND_CALL_VERSION = (
     .join(Member, Member.organization_id == Submission.organization_id)
     .join(Competition, Competition.id == Submission.competition_id)
     .where(Submission.id == bindparam("submission_id"), Member.user_id == bindparam("user_id"))
+)
+_USER_DIALOGUE_AND_OWN_SUBMISSION = (
+    select(User, Dialogue, Submission, Competition.updated_at)
+    .select_from(User)
+    .outerjoin(Dialogue, Dialogue.user_id == User.id)
+    .outerjoin(Member, Member.user_id == User.id)  # at most one: members.user_id is unique
+    .outerjoin(
+        Submission,
+        and_(
+            Submission.id == bindparam("submission_id"),
+            Submission.organization_id == Member.organization_id,
+        ),
+    )
+    .outerjoin(Competition, Competition.id == Submission.competition_id)
+    .where(User.telegram_id == bindparam("telegram_id"))
 )
 _UPLOADED_COUNTS = (
     select(SubmissionDocument.requirement, func.count())
@@ -89,6 +112,23 @@ async def own_submission_and_call_version(
     return (row[0], row[1]) if row is not None else None
 
 
+async def user_dialogue_and_own_submission(
+    session: AsyncSession, *, telegram_id: int, submission_id: int | None
+) -> tuple[User | None, Dialogue | None, tuple[Submission, datetime] | None]:
+    """`user_and_dialogue` and `own_submission_and_call_version` in one statement (a button of
+    an application names its submission): the user (None if unknown), the open dialogue, and
+    the submission with its call's `updated_at` if it is the user's organization's."""
+    result = await session.exec(
+        _USER_DIALOGUE_AND_OWN_SUBMISSION,
+        params={"telegram_id": telegram_id, "submission_id": submission_id},
+    )
+    row = result.first()
+    if row is None:
+        return None, None, None
+    user, dialogue, submission, call_version = row
+    return user, dialogue, (submission, call_version) if submission is not None else None
+
+
 async def start_submission(
     session: AsyncSession, *, competition_id: int, organization_id: int, user_id: int
 ) -> Submission:
@@ -102,8 +142,7 @@ async def start_submission(
         competition_id=competition_id, organization_id=organization_id, created_by_user_id=user_id
     )
     session.add(submission)
-    await session.commit()
-    await session.refresh(submission)
+    await session.commit()  # every column is set here (the id by the INSERT): no refresh
     return submission
 
 
@@ -159,8 +198,7 @@ async def add_document(
     )
     document.position = ((await session.exec(query)).one() or 0) + 1
     session.add(document)
-    await session.commit()
-    await session.refresh(document)
+    await session.commit()  # every column is set here (the id by the INSERT): no refresh
     return document
 
 
