@@ -11,12 +11,12 @@ from telegram import Message, Update
 
 from bot.context import BotContext
 from bot.formatting import localized
-from bot.i18n import Markup, t, translator
+from bot.i18n import Markup, t
 from bot.rules import application as application_rules
 from bot.rules.access import can
 from bot.rules.validation import Invalid, clean_text
 from handlers.callbacks import clarification_data, parse_clarification
-from handlers.common import current_user, refuse_button
+from handlers.common import current_user, leaves_dialogue, refuse_button
 from handlers.keyboards import dialogue_keyboard, inline, main_menu
 from storage.models import Clarification, Competition, Dialogue, User
 from storage.queries import clarifications as queries
@@ -156,8 +156,7 @@ async def on_message(update: Update, context: BotContext, user: User, dialogue: 
     message = update.effective_message
     _, language = await current_user(update, context)
     text = message.text
-    texts = translator()
-    if text in texts.all_texts("dialogue-cancel") or text in texts.all_texts("dialogue-back"):
+    if leaves_dialogue(text):
         await cancel(message, context, user, language)
         return
     if text is None:

@@ -19,12 +19,12 @@ from telegram import Message, Update
 from bot import selection
 from bot.context import BotContext
 from bot.formatting import localized
-from bot.i18n import t, translator
+from bot.i18n import t
 from bot.rules import application as application_rules
 from bot.rules import selection as rules
 from bot.rules.access import can
 from bot.rules.validation import Invalid
-from handlers.common import current_user, drop_buttons, refuse_button
+from handlers.common import current_user, drop_buttons, leaves_dialogue, refuse_button
 from handlers.files import resend
 from handlers.keyboards import dialogue_keyboard, inline, main_menu
 from storage.files import FileStore
@@ -325,10 +325,7 @@ async def on_button(update: Update, context: BotContext) -> None:
 async def on_message(update: Update, context: BotContext, user: User, dialogue: Dialogue) -> None:
     message = update.effective_message
     _, language = await current_user(update, context)
-    texts = translator()
-    if message.text in texts.all_texts("dialogue-cancel") or message.text in texts.all_texts(
-        "dialogue-back"
-    ):
+    if leaves_dialogue(message.text):
         await cancel(message, context, user, language)
         return
     submission_id = dialogue.data.get("submission_id")

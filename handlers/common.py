@@ -54,6 +54,11 @@ def all_texts(key: str) -> frozenset[str]:
     return frozenset(translator().all_texts(key))
 
 
+def leaves_dialogue(text: str | None) -> bool:
+    """Cancel or Back, typed or tapped on the reply keyboard, in any language."""
+    return text in all_texts("dialogue-cancel") or text in all_texts("dialogue-back")
+
+
 async def edit_quietly(query: CallbackQuery, text: str, reply_markup=None) -> None:
     """Edit the message a button was on; "not modified" (a double tap) is not an error."""
     try:

@@ -19,11 +19,11 @@ from telegram import Message, Update
 from bot import reporting
 from bot.context import BotContext
 from bot.formatting import day, localized, moment, number
-from bot.i18n import t, translator
+from bot.i18n import t
 from bot.rules import reporting as rules
 from bot.rules.access import Actor, can
 from bot.rules.validation import Invalid
-from handlers.common import drop_buttons, refuse_button
+from handlers.common import drop_buttons, leaves_dialogue, refuse_button
 from handlers.files import resend
 from handlers.keyboards import dialogue_keyboard, inline, main_menu
 from storage.files import FileStore
@@ -360,10 +360,7 @@ async def on_message(update: Update, context: BotContext, user: User, dialogue: 
 
     message = update.effective_message
     _, language = await current_user(update, context)
-    texts = translator()
-    if message.text in texts.all_texts("dialogue-cancel") or message.text in texts.all_texts(
-        "dialogue-back"
-    ):
+    if leaves_dialogue(message.text):
         await cancel(message, context, user, language)
         return
     report_id = dialogue.data.get("report_id")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from alembic import command
@@ -23,39 +24,29 @@ def alembic_config() -> Config:
 
 async def upgrade_database(db: Database, revision: str = "head") -> str | None:
     """Bring the schema to `revision`; returns the revision the database is at afterwards."""
-    config = alembic_config()
-
-    def _upgrade(connection: Connection) -> str | None:
-        config.attributes["connection"] = connection
-        command.upgrade(config, revision)
-        return MigrationContext.configure(connection).get_current_revision()
-
-    async with db.engine.begin() as connection:
-        revision = await connection.run_sync(_upgrade)
-    await _forget_migration_connections(db)
-    return revision
+    return await _migrate(db, command.upgrade, revision)
 
 
 async def downgrade_database(db: Database, revision: str) -> str | None:
     """Take the schema back to `revision` (tests of data migrations; rolling back a release)."""
+    return await _migrate(db, command.downgrade, revision)
+
+
+async def _migrate(db: Database, step: Callable[[Config, str], None], revision: str) -> str | None:
     config = alembic_config()
 
-    def _downgrade(connection: Connection) -> str | None:
+    def _run(connection: Connection) -> str | None:
         config.attributes["connection"] = connection
-        command.downgrade(config, revision)
+        step(config, revision)
         return MigrationContext.configure(connection).get_current_revision()
 
     async with db.engine.begin() as connection:
-        revision = await connection.run_sync(_downgrade)
-    await _forget_migration_connections(db)
-    return revision
-
-
-async def _forget_migration_connections(db: Database) -> None:
-    """On SQLite the migration ran with foreign keys off (storage/migrations/env.py): close the
-    pooled connections so every later one is opened anew with them on."""
+        reached = await connection.run_sync(_run)
     if db.engine.dialect.name == "sqlite":
+        # The migration ran with foreign keys off (storage/migrations/env.py): close the pooled
+        # connections so every later one is opened anew with them on.
         await db.engine.dispose()
+    return reached
 
 
 def head_revision() -> str | None:
