@@ -709,17 +709,17 @@ class BotApi:
             if user_id != chat.id:
                 raise bad("user not found")
             status = "kicked" if chat.blocked else "member"
-            return _member(status, chat.api())
+            return chat_member(status, chat.api())
         if not channel.username and channel.bot_status in ("left", "kicked"):
             raise bad("chat not found")
         if user_id == self.world.bot_id:
-            return _member(channel.bot_status, self.world.bot_user(), channel)
+            return chat_member(channel.bot_status, self.world.bot_user(), channel)
         if channel.bot_status != "administrator":
             raise bad("member list is inaccessible")
         user = self.world.users.get(user_id)
         if user is None:
             raise bad("user not found")
-        return _member("left", user.api())
+        return chat_member("left", user.api())
 
     async def m__sendChatAction(self, p: dict[str, Any]) -> bool:
         user = self._chat(p)
@@ -829,7 +829,7 @@ ADMIN_RIGHTS = (
 )  # fmt: skip
 
 
-def _member(status: str, user: dict[str, Any], channel: ChannelRec | None = None) -> dict:
+def chat_member(status: str, user: dict[str, Any], channel: ChannelRec | None = None) -> dict:
     """A ChatMember object of the given status."""
     member: dict[str, Any] = {"status": status, "user": user}
     if status == "kicked":

@@ -306,6 +306,28 @@ class SandboxUser:
     async def block(self) -> None:
         await self._act("block")
 
+    async def set_bot_in_channel(
+        self, channel_id: int, status: str, can_post_messages: bool | None = None
+    ) -> int | None:
+        """As the channel's administrator, change the bot's place there ("administrator",
+        "member", "left", "kicked"); the bot gets my_chat_member. Returns its update_id (None:
+        nothing changed, or the bot excluded the update)."""
+        body = await self._act(
+            "channel-bot",
+            channel_id=channel_id,
+            status=status,
+            can_post_messages=can_post_messages,
+        )
+        return body["update_id"]
+
+    async def remove_bot_from_channel(self, channel_id: int, *, ban: bool = False) -> int | None:
+        """Remove the bot from the channel (or ban it there)."""
+        return await self.set_bot_in_channel(channel_id, "kicked" if ban else "left")
+
+    async def demote_bot_in_channel(self, channel_id: int) -> int | None:
+        """Keep the bot an administrator of the channel but take its right to post."""
+        return await self.set_bot_in_channel(channel_id, "administrator", can_post_messages=False)
+
     async def unblock(self) -> None:
         await self._act("unblock")
 

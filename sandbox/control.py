@@ -106,6 +106,7 @@ class Control:
             web.post("/sandbox/users/{user_id}/forward", self.forward),
             web.post("/sandbox/users/{user_id}/block", self.block),
             web.post("/sandbox/users/{user_id}/unblock", self.unblock),
+            web.post("/sandbox/users/{user_id}/channel-bot", self.channel_bot),
             web.get("/sandbox/channels", self.list_channels),
             web.put("/sandbox/channels/{chat_id}", self.put_channel),
             web.get("/sandbox/chats/{chat_id}", self.chat_state),
@@ -317,6 +318,31 @@ class Control:
         uid = _int_arg(request.match_info["user_id"], "user_id")
         update = users.set_blocked(self.world, uid, blocked, **_profile(await _json_body(request)))
         return json_response({"ok": True, "update_id": update["update_id"] if update else None})
+
+    async def channel_bot(self, request: web.Request) -> web.Response:
+        """The user, as the channel's administrator, changes the bot's place in it."""
+        uid = _int_arg(request.match_info["user_id"], "user_id")
+        body = await _json_body(request)
+        can_post = body.get("can_post_messages")
+        try:
+            update = users.set_bot_in_channel(
+                self.world,
+                uid,
+                _int_arg(body.get("channel_id"), "channel_id"),
+                str(body.get("status") or ""),
+                None if can_post is None else bool(can_post),
+                **_profile(body),
+            )
+        except users.ActionError as err:
+            return _error(err.status, str(err), **err.details)
+        channel = self.world.channels[_int_arg(body.get("channel_id"), "channel_id")]
+        return json_response(
+            {
+                "ok": True,
+                "channel": channel.as_dict(),
+                "update_id": update["update_id"] if update else None,
+            }
+        )
 
     # -- channels --------------------------------------------------------------------------
     async def list_channels(self, request: web.Request) -> web.Response:

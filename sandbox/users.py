@@ -1,4 +1,5 @@
-"""What a user can do in the sandbox: write, press buttons, share a contact, upload, block.
+"""What a user can do in the sandbox: write, press buttons, share a contact, upload, block, and
+change the bot's place in a channel as its administrator.
 
 Why separate from the HTTP layer: each action builds the message/update exactly as Telegram would
 deliver it to the bot, and tests may call these in-process on ``StandIn.world`` as well as over
@@ -10,10 +11,10 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from sandbox.botapi import document_obj, photo_sizes
+from sandbox.botapi import chat_member, document_obj, photo_sizes
 from sandbox.html_text import detect_bot_commands
 from sandbox.images import image_size
-from sandbox.world import ChatMessage, UserRec, World
+from sandbox.world import CHANNEL_BOT_STATUSES, ChatMessage, UserRec, World
 
 
 class ActionError(Exception):
@@ -251,4 +252,42 @@ def set_blocked(world: World, user_id: int, blocked: bool, **profile: Any) -> di
         "new_chat_member": kicked if blocked else member,
     }
     world.notify()
+    return world.push_update("my_chat_member", payload)
+
+
+def set_bot_in_channel(
+    world: World,
+    user_id: int,
+    channel_id: int,
+    status: str,
+    can_post_messages: bool | None = None,
+    **profile: Any,
+) -> dict | None:
+    """The user, as an administrator of the channel, changes the bot's place there: removes it
+    ("left"), bans it ("kicked"), makes it a plain "member", or an "administrator" with or without
+    the right to post (`can_post_messages`, default: allowed). Emits the my_chat_member update
+    Telegram sends the bot for the channel (from: this user); None if nothing changed. The
+    stand-in does not model who administers a channel: any user may."""
+    channel = world.channels.get(channel_id)
+    if channel is None:
+        raise ActionError(404, f"no channel {channel_id}")
+    if status not in CHANNEL_BOT_STATUSES:
+        raise ActionError(400, f"status must be one of {CHANNEL_BOT_STATUSES}")
+    admin = world.user(user_id, **profile)
+    bot = world.bot_user()
+    old = chat_member(channel.bot_status, bot, channel)
+    channel.bot_status = status
+    if status == "administrator":
+        channel.can_post_messages = True if can_post_messages is None else bool(can_post_messages)
+    new = chat_member(channel.bot_status, bot, channel)
+    world.notify()
+    if new == old:
+        return None
+    payload = {
+        "chat": channel.chat(),
+        "from": admin.api(),
+        "date": int(time.time()),
+        "old_chat_member": old,
+        "new_chat_member": new,
+    }
     return world.push_update("my_chat_member", payload)

@@ -198,6 +198,73 @@ async def test_block_and_unblock_emit_my_chat_member(bot, user):
     await bot.send_message(UID, "welcome back")
 
 
+CHANNEL = -1001234567890
+
+
+async def test_an_administrator_removing_or_demoting_the_bot_emits_my_chat_member(bot, sb, user):
+    """As Telegram does: the bot hears of every change of its own place in a channel, with the
+    channel as the chat and the administrator who made it as `from`."""
+    from sandbox import spec
+
+    await sb.set_channel(CHANNEL, title="Karakol SSP", username="karakol_ssp")
+    assert await sb.pending_updates() == []  # setting the stand-in's state is silent
+
+    await user.demote_bot_in_channel(CHANNEL)
+    raw = (await sb.pending_updates())[-1]
+    assert spec.validate(raw, "Update") == []
+    change = (await only_update(bot)).my_chat_member
+    assert (change.chat.id, change.chat.type, change.chat.title) == (
+        CHANNEL,
+        "channel",
+        "Karakol SSP",
+    )
+    assert change.from_user.id == UID and change.new_chat_member.user.id == bot.id
+    assert change.old_chat_member.status == change.new_chat_member.status == "administrator"
+    assert change.old_chat_member.can_post_messages is True
+    assert change.new_chat_member.can_post_messages is False
+    with pytest.raises(telegram.error.BadRequest, match="administrator rights"):
+        await bot.send_message(CHANNEL, "x")
+
+    # Demoting again changes nothing: no update.
+    assert await user.demote_bot_in_channel(CHANNEL) is None
+    await user.remove_bot_from_channel(CHANNEL)
+    change = (await only_update(bot)).my_chat_member
+    assert (change.old_chat_member.status, change.new_chat_member.status) == (
+        "administrator",
+        "left",
+    )
+    with pytest.raises(telegram.error.Forbidden, match="not a member"):
+        await bot.send_message(CHANNEL, "x")
+    await user.set_bot_in_channel(CHANNEL, "administrator")  # added back, allowed to post
+    change = (await only_update(bot)).my_chat_member
+    assert change.new_chat_member.status == "administrator"
+    assert change.new_chat_member.can_post_messages is True
+    await bot.send_message(CHANNEL, "back")
+    await user.remove_bot_from_channel(CHANNEL, ban=True)
+    raw = (await sb.pending_updates())[-1]
+    assert spec.validate(raw, "Update") == []
+    me = await bot.get_me()
+    assert raw["my_chat_member"]["new_chat_member"] == {
+        "status": "kicked",
+        "user": {"id": me.id, "is_bot": True, "first_name": me.first_name, "username": me.username},
+        "until_date": 0,
+    }
+    assert (await sb.set_channel(CHANNEL))["bot_status"] == "kicked"
+
+
+@pytest.mark.bad_input
+async def test_changing_the_bot_in_an_unknown_channel_or_to_an_unknown_status_is_refused(sb, user):
+    with pytest.raises(SandboxError) as exc:
+        await user.remove_bot_from_channel(-1009999999999)
+    assert exc.value.status == 404
+    await sb.set_channel(CHANNEL, title="Karakol SSP")
+    with pytest.raises(SandboxError) as exc:
+        await user.set_bot_in_channel(CHANNEL, "owner")
+    assert exc.value.status == 400
+    assert (await sb.set_channel(CHANNEL))["bot_status"] == "administrator"
+    assert await sb.pending_updates() == []
+
+
 # -- transcript and events -----------------------------------------------------------------------
 async def test_transcript_has_everything_in_order(bot, user):
     await user.send("/start")

@@ -222,6 +222,9 @@ async def test_every_result_and_update_matches_the_spec(setup):
 
     # user-side updates of every kind the sandbox produces
     await user.forward_channel_post(channel, "a post of the channel")
+    await user.demote_bot_in_channel(channel)  # my_chat_member for the channel
+    await user.remove_bot_from_channel(channel, ban=True)
+    await user.set_bot_in_channel(channel, "administrator")
     await user.send("reply text", reply_to_message_id=m2["message_id"])
     await user.click_data(99999, "forged")
     await user.share_contact("+996700123456")
@@ -268,6 +271,8 @@ async def test_every_result_and_update_matches_the_spec(setup):
     await check("close")
     await check("logOut")
 
+    chats = [u["my_chat_member"]["chat"]["type"] for u in updates if "my_chat_member" in u]
+    assert chats.count("channel") == 3
     kinds = {next(k for k in u if k != "update_id") for u in updates}
     assert kinds == {"message", "callback_query", "my_chat_member"}
     messages = [u["message"] for u in updates if "message" in u]
