@@ -3,25 +3,36 @@ getChatMember), recording it, and the outbox rows that post to it.
 
 Posts go through the outbox like every broadcast (bot/outbox.py), one row per post with a
 dedupe key, so a restart neither loses nor repeats one. They are not part of the subscribers'
-broadcast: the staff's delivery counts stay "people reached". A channel that refuses a post
-(the bot was removed meanwhile) leaves a "failed" or "blocked" row with Telegram's reason; the
-subscribers' broadcast is not affected."""
+broadcast: the staff's delivery counts stay "people reached".
+
+A channel can be lost: an administrator removes the bot or takes its right to post. Telegram
+says so in a my_chat_member update (handlers/channels.py), or by refusing a post (the outbox
+sender, through bot/refusals.py). Either way `channel_lost` marks the channel lost (kept, to
+show staff what happened), ends its queued posts, and tells the municipality's staff how to
+connect it again with /channel; nothing more is queued for it until they do. The subscribers'
+broadcast is never affected."""
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, MessageOriginChannel
 from telegram.error import BadRequest, Forbidden, TelegramError
 
-from bot.i18n import t
-from bot.rules.channels import channel_reference, check_bot_rights
+from bot.formatting import moment
+from bot.i18n import Markup, t
+from bot.rules.channels import LOST_REASONS, channel_reference, check_bot_rights
 from bot.rules.validation import Invalid
 from storage.models import Municipality, OutboxMessage
 from storage.queries.audit import record
+from storage.queries.outbox import end_channel_posts, enqueue_many
+from storage.queries.places import lost_channel_ids, mark_channel_lost
+from storage.queries.reporting import staff_of_municipality
 
 log = logging.getLogger(__name__)
 
@@ -83,6 +94,7 @@ async def set_channel(
     place.channel_title = channel.title[:128]
     place.channel_username = channel.username
     place.channel_language = language
+    place.channel_lost_at = place.channel_lost_reason = None
     session.add(place)
     record(
         session,
@@ -107,10 +119,101 @@ async def clear_channel(session: AsyncSession, *, place: Municipality, by_user_i
         subject=f"channel:{place.channel_chat_id}",
     )
     place.channel_chat_id = place.channel_title = place.channel_username = None
-    place.channel_language = None
+    place.channel_language = place.channel_lost_at = place.channel_lost_reason = None
     session.add(place)
     await session.commit()
     return True
+
+
+def usable_channel(place: Municipality) -> int | None:
+    """The chat to post the municipality's news to: None without a channel, or once the bot
+    may no longer post there."""
+    return None if place.channel_lost_at is not None else place.channel_chat_id
+
+
+async def may_post(session: AsyncSession, chat_id: int) -> bool:
+    """False for a channel known to refuse the bot (a call's change or a poll's results go to
+    the channel the call or poll was posted to, which may have been lost since)."""
+    return chat_id not in await lost_channel_ids(session, chat_ids=[chat_id])
+
+
+async def channel_lost(
+    session: AsyncSession,
+    *,
+    chat_id: int,
+    reason: str,
+    source: str,
+    now: datetime,
+    default_language: str,
+) -> list[int]:
+    """Telegram says the bot may no longer post to `chat_id` (`source`: "update" for its
+    my_chat_member update, "send" for a refused post). Wherever it is a municipality's
+    channel: marked lost with `reason` (one of LOST_REASONS), its queued posts end, the change
+    is audited and the municipality's staff are told in their language how to reconnect. Only
+    the chat id Telegram reported counts; a second report of the same loss changes nothing.
+    Returns the municipalities' ids. Commits."""
+    if reason not in LOST_REASONS:
+        raise ValueError(f"unknown reason {reason!r}")
+    place_ids = await mark_channel_lost(session, chat_id=chat_id, reason=reason, now=now)
+    if not place_ids:
+        await session.rollback()
+        return []
+    ended = await end_channel_posts(session, chat_id=chat_id, error=f"channel lost: {reason}")
+    for place_id in place_ids:
+        place = await session.get(Municipality, place_id, populate_existing=True)
+        event = record(
+            session,
+            action="channel.lost",
+            actor_user_id=None,
+            municipality_id=place_id,
+            subject=f"channel:{chat_id}",
+            details={"reason": reason, "source": source, "posts_ended": ended},
+            at=now,
+        )
+        await session.flush()
+        rows = []
+        for person in await staff_of_municipality(session, municipality_id=place_id):
+            language = person.language or default_language
+            rows.append(
+                {
+                    "chat_id": person.telegram_id,
+                    "user_id": person.id,
+                    "dedupe_key": f"chlost:e{event.id}:u{person.id}",
+                    "text": lost_text(place, language),
+                }
+            )
+        await enqueue_many(session, rows)
+    await session.commit()
+    log.info(
+        "channel %s lost (%s, from the %s) for municipalities %s",
+        chat_id,
+        reason,
+        source,
+        place_ids,
+    )
+    return place_ids
+
+
+def lost_text(place: Municipality, language: str) -> str:
+    """What staff are told once the bot may no longer post to their channel."""
+    return t(
+        language,
+        "channel-lost",
+        channel=channel_name(place),
+        municipality=place.name(language),
+        reason=Markup(t(language, f"channel-lost-{place.channel_lost_reason}")),
+    )
+
+
+def lost_status(place: Municipality, language: str) -> str:
+    """The /channel screen's line for a lost channel: which, since when, why."""
+    return t(
+        language,
+        "channel-current-lost",
+        channel=channel_name(place),
+        since=moment(place.channel_lost_at, ZoneInfo(place.timezone)),
+        reason=Markup(t(language, f"channel-lost-{place.channel_lost_reason}")),
+    )
 
 
 def channel_name(place: Municipality) -> str:

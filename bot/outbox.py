@@ -13,6 +13,9 @@ outbox (storage/queries/outbox.py); `OutboxSender` sends those rows:
   without counting as an attempt; 403: the row is "blocked" and its user inactive; 400: "failed"
   with Telegram's description; network errors, timeouts and 5xx: retried with exponential backoff,
   then "failed" after `max_attempts` attempts.
+- refusals that outlast the message (a user who blocked the bot, a channel that removed it or
+  took its right to post) are followed up once their outcomes are written, by a task beside the
+  sends (bot/refusals.py): the user's reminders are re-planned, the channel marked lost.
 
 Outcomes are written a few at a time while a batch is sent (one transaction for whatever has
 finished), not at the end of the batch.
@@ -51,6 +54,8 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import Application, ContextTypes
 
+from bot.refusals import Refusals, follow_up
+from bot.rules.channels import lost_by_refusal
 from storage.db import Database
 from storage.models import OutboxMessage
 from storage.queries.outbox import Settlement, claim_due, next_due_at, settle
@@ -194,6 +199,7 @@ class OutboxSender:
         max_backoff: float = 600.0,
         max_in_flight: int = 64,
         idle_interval: float = 1.0,
+        default_language: str = "ru",
     ) -> None:
         """`rate_per_second`: sends in any one second (as Telegram counts them), all chats.
         `per_chat_interval`: seconds between two sends to one chat.
@@ -206,7 +212,8 @@ class OutboxSender:
         `max_in_flight`: concurrent requests; the bot's connection pool must allow as many
         (python-telegram-bot's ApplicationBuilder gives 256; a bare `telegram.Bot()` has 1: pass
         `request=HTTPXRequest(connection_pool_size=...)`).
-        `idle_interval`: seconds `run_forever` waits when nothing is due."""
+        `idle_interval`: seconds `run_forever` waits when nothing is due.
+        `default_language`: of staff told that their channel refuses the bot, if they chose none."""
         self.bot = bot
         self.db = db
         self.rate_per_second = rate_per_second
@@ -219,6 +226,7 @@ class OutboxSender:
         self.backoff = backoff
         self.max_backoff = max_backoff
         self.idle_interval = idle_interval
+        self.default_language = default_language
         self.stats: Counter[str] = Counter()
         self._pacer = SendPacer(rate_per_second)
         self._chat_gap = per_chat_interval * (1 + WINDOW_MARGIN)
@@ -229,6 +237,12 @@ class OutboxSender:
         self._pending: list[Settlement] = []  # outcomes not yet written
         self._wake = asyncio.Event()
         self._unsettled: set[int] = set()  # started sends whose outcome is not yet written
+        # Refusals to follow up once their row's outcome is written: row id -> users.id of a
+        # user who blocked the bot, or (chat id, reason) of a channel that refuses it.
+        self._blocked_by_row: dict[int, int] = {}
+        self._lost_by_row: dict[int, tuple[int, str]] = {}
+        self._refusals = Refusals()  # written, waiting for `_follow_up`
+        self._refused = asyncio.Event()
         self._stop = asyncio.Event()
         self._stopped = False
         self._task: asyncio.Task[None] | None = None
@@ -273,8 +287,10 @@ class OutboxSender:
     async def _run(self, stop_event: asyncio.Event | None) -> int:
         started = 0
         sends_done = asyncio.Event()
+        writes_done = asyncio.Event()
         async with asyncio.TaskGroup() as group:
-            group.create_task(self._write_outcomes(sends_done))
+            group.create_task(self._write_outcomes(sends_done, writes_done))
+            group.create_task(self._follow_up(writes_done))
             try:
                 async with asyncio.TaskGroup() as sends:
                     while True:
@@ -391,10 +407,12 @@ class OutboxSender:
         except Forbidden as error:
             log.info("outbox: row %s to chat %s blocked: %s", row.id, row.chat_id, error.message)
             self.stats["blocked"] += 1
+            self._note_refusal(row, forbidden=True, description=error.message)
             outcome = Settlement(row.id, "blocked", error=self._redact(error.message))
         except BadRequest as error:  # before NetworkError: BadRequest is one of its subclasses
             log.warning("outbox: row %s to chat %s refused: %s", row.id, row.chat_id, error.message)
             self.stats["failed"] += 1
+            self._note_refusal(row, forbidden=False, description=error.message)
             outcome = Settlement(row.id, "failed", error=self._redact(error.message))
         except (NetworkError, TelegramError) as error:  # TimedOut, 5xx, and anything unexpected
             outcome = self._retry_or_fail(row, f"{type(error).__name__}: {error.message}")
@@ -407,6 +425,15 @@ class OutboxSender:
                 row.id, "sent", telegram_message_id=message.message_id, sent_at=self.clock()
             )
         self._record(outcome)
+
+    def _note_refusal(self, row: OutboxMessage, *, forbidden: bool, description: str) -> None:
+        """Remember a refusal that outlasts this message, to follow up once it is written: a
+        user who blocked the bot (403), or a channel post (no user) refused for good."""
+        if row.user_id is not None:
+            if forbidden:
+                self._blocked_by_row[row.id] = row.user_id
+        elif (reason := lost_by_refusal(forbidden=forbidden, description=description)) is not None:
+            self._lost_by_row[row.id] = (row.chat_id, reason)
 
     def _retry_or_fail(self, row: OutboxMessage, error: str) -> Settlement:
         error = self._redact(error)
@@ -431,19 +458,23 @@ class OutboxSender:
         self._pending.append(outcome)
         self._wake.set()
 
-    async def _write_outcomes(self, sends_done: asyncio.Event) -> None:
+    async def _write_outcomes(self, sends_done: asyncio.Event, writes_done: asyncio.Event) -> None:
         """Write outcomes as they come, a transaction per group, until the batch is done."""
-        while True:
-            if self._pending:
-                outcomes, self._pending = self._pending, []
-                await self._write(outcomes)
-                if not sends_done.is_set():
-                    await asyncio.sleep(FLUSH_INTERVAL)
-            elif sends_done.is_set():
-                return
-            else:
-                await self._wake.wait()
-                self._wake.clear()
+        try:
+            while True:
+                if self._pending:
+                    outcomes, self._pending = self._pending, []
+                    await self._write(outcomes)
+                    if not sends_done.is_set():
+                        await asyncio.sleep(FLUSH_INTERVAL)
+                elif sends_done.is_set():
+                    return
+                else:
+                    await self._wake.wait()
+                    self._wake.clear()
+        finally:
+            writes_done.set()
+            self._refused.set()
 
     async def _write(self, outcomes: list[Settlement]) -> None:
         for attempt in range(5):
@@ -456,9 +487,42 @@ class OutboxSender:
                 continue
             for outcome in outcomes:
                 self._unsettled.discard(outcome.message_id)
+            self._refusals_written(outcomes, written=True)
             return
         # The rows stay in "sending" and are sent again once their claim is stale.
         log.error("outbox: could not record %d outcomes", len(outcomes))
+        self._refusals_written(outcomes, written=False)
+
+    def _refusals_written(self, outcomes: list[Settlement], *, written: bool) -> None:
+        """The refusals among `outcomes` go to `_follow_up` once written (forgotten if not:
+        their rows are sent again later and refused again)."""
+        for outcome in outcomes:
+            user_id = self._blocked_by_row.pop(outcome.message_id, None)
+            lost = self._lost_by_row.pop(outcome.message_id, None)
+            if not written:
+                continue
+            if user_id is not None:
+                self._refusals.blocked_users.add(user_id)
+            if lost is not None:
+                self._refusals.lost_channels.setdefault(*lost)
+        if self._refusals:
+            self._refused.set()
+
+    async def _follow_up(self, writes_done: asyncio.Event) -> None:
+        """Hand the written refusals to bot/refusals.py, all those gathered meanwhile at a time,
+        beside the sends (which never wait for it), until the run's last outcome is written."""
+        while True:
+            if self._refusals:
+                refusals, self._refusals = self._refusals, Refusals()
+                try:
+                    await follow_up(self.db, refusals, default_language=self.default_language)
+                except Exception:  # a bug here must not cancel the sends
+                    log.exception("outbox: following up refusals failed")
+            elif writes_done.is_set():
+                return
+            else:
+                await self._refused.wait()
+                self._refused.clear()
 
     def _prune_chats(self) -> None:
         if len(self._chat_free_at) > 10_000:

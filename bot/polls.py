@@ -295,7 +295,7 @@ async def start_poll(
                 "reply_markup": keyboards[language],
             }
         )
-    if place.channel_chat_id is not None:
+    if channels.usable_channel(place) is not None:
         poll.channel_chat_id = place.channel_chat_id
         session.add(poll)
         language = channels.post_language(place, default_language)
@@ -360,7 +360,9 @@ async def close_due_polls(db: Database, *, now: datetime, default_language: str)
                 }
                 for user_id, chat_id, language in audience
             ]
-            if poll.channel_chat_id is not None:
+            if poll.channel_chat_id is not None and await channels.may_post(
+                session, poll.channel_chat_id
+            ):
                 language = channels.post_language(view.place, default_language)
                 text = results_text(
                     poll, view.place, view.names, view.results, language, final=True

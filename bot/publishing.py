@@ -130,7 +130,8 @@ async def _post_call_to_channel(
     bot_username: str | None,
 ) -> None:
     place = await session.get(Municipality, competition.municipality_id)
-    if place.channel_chat_id is None:
+    channel = channels.usable_channel(place)
+    if channel is None:
         return
     language = channels.post_language(place, default_language)
     markup = None
@@ -141,7 +142,7 @@ async def _post_call_to_channel(
         session,
         [
             channels.post_row(
-                chat_id=place.channel_chat_id,
+                chat_id=channel,
                 dedupe_key=channels.call_key(competition.id),
                 text=texts[language],
                 reply_markup=markup,
@@ -212,7 +213,7 @@ async def _tell_of_change(
     """Broadcast a change of a published call to everyone it concerns, and to the channel the
     call was posted to."""
     channel = await channels.channel_of_call(session, competition.id)
-    if channel is not None:
+    if channel is not None and await channels.may_post(session, channel):
         place = await session.get(Municipality, competition.municipality_id)
         language = channels.post_language(place, default_language)
         key = channels.call_key(competition.id, kind, competition.version)

@@ -6,7 +6,8 @@
 - `replan_sheets` does the same for commission members' score sheets (called by bot/selection.py
   where a member is assigned, applications are admitted, a member recuses or submits, and the
   decision is published), and `on_user_changed` for everything of one user who paused, resumed,
-  blocked the bot or came back (/stop, /subscriptions, handlers/leaving.py).
+  blocked the bot or came back (/stop, /subscriptions, handlers/leaving.py); `on_users_changed`
+  for the users the outbox found blocked (bot/refusals.py).
 - `ReminderWorker.run_once` claims due rows (a lease, and FOR UPDATE SKIP LOCKED on PostgreSQL),
   checks each against the facts once more (a reminder whose call closed, whose draft was
   submitted or that was muted is cancelled, never sent), lets `triage` decide, and writes each
@@ -26,7 +27,7 @@ import asyncio
 import logging
 import signal
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -309,6 +310,15 @@ async def on_user_changed(db: Database, *, user_id: int) -> None:
     """The user subscribed or unsubscribed, paused or resumed everything (/stop), blocked the
     bot or came back: re-plan their reminders — deadlines of the open calls, score sheets of the
     calls under review — so that someone who left has none pending. Never raises (logged)."""
+    await on_users_changed(db, user_ids={user_id})
+
+
+async def on_users_changed(db: Database, *, user_ids: Iterable[int]) -> None:
+    """`on_user_changed` for several users at once (the outbox found them blocked during a
+    broadcast): each open call is re-planned once for all of them. Never raises (logged)."""
+    ids = set(user_ids)
+    if not ids:
+        return
     try:
         async with db.session() as session:
             now = utcnow()
@@ -318,14 +328,19 @@ async def on_user_changed(db: Database, *, user_id: int) -> None:
                 )
             )
             for call in calls.all():
-                await replan_call(session, call, now=now, user_ids={user_id})
-            for call in await selection_queries.calls_assigned_to(session, user_id=user_id):
-                if call.status in selection_rules.REVIEW_STATUSES:
-                    await replan_sheets(session, call, now=now, user_ids={user_id})
-            await replan_reports_of(session, user_id=user_id, now=now)
+                await replan_call(session, call, now=now, user_ids=ids)
+            assessed: dict[int, tuple[Competition, set[int]]] = {}
+            for user_id in sorted(ids):
+                for call in await selection_queries.calls_assigned_to(session, user_id=user_id):
+                    if call.status in selection_rules.REVIEW_STATUSES:
+                        assessed.setdefault(call.id, (call, set()))[1].add(user_id)
+            for call, members in assessed.values():
+                await replan_sheets(session, call, now=now, user_ids=members)
+            for user_id in sorted(ids):
+                await replan_reports_of(session, user_id=user_id, now=now)
             await session.commit()
     except Exception:
-        log.exception("reminders: could not re-plan after user %s changed", user_id)
+        log.exception("reminders: could not re-plan after %d user(s) changed", len(ids))
 
 
 # Subscribing, unsubscribing, pausing and resuming are changes of the user like any other.
@@ -777,7 +792,12 @@ async def run_worker_process(
         request=HTTPXRequest(connection_pool_size=64),
     )
     worker = ReminderWorker(db, default_language=settings.default_language, batch=batch)
-    sender = OutboxSender(bot, db, rate_per_second=settings.send_rate_per_second)
+    sender = OutboxSender(
+        bot,
+        db,
+        rate_per_second=settings.send_rate_per_second,
+        default_language=settings.default_language,
+    )
     try:
         async with bot:
             sender.start()

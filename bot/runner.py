@@ -40,7 +40,12 @@ async def running_bot(settings: Settings) -> AsyncIterator[Application]:
         await application.initialize()
         await publish_command_menu(application, settings.default_language)
         await application.start()
-        sender = OutboxSender(application.bot, db, rate_per_second=settings.send_rate_per_second)
+        sender = OutboxSender(
+            application.bot,
+            db,
+            rate_per_second=settings.send_rate_per_second,
+            default_language=settings.default_language,
+        )
         schedule_on(application, sender)
         schedule_reports(application, db, default_language=settings.default_language)
         schedule_polls(application, db, default_language=settings.default_language)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from telegram import Update
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
@@ -11,6 +12,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot.context import BotContext
 from handlers import (
     applications,
     audit,
@@ -34,6 +36,16 @@ from handlers import (
 )
 
 PRIVATE = filters.ChatType.PRIVATE
+
+
+async def on_my_chat_member(update: Update, context: BotContext) -> None:
+    """The bot's own place in a chat changed: a user blocked it or came back, or a channel's
+    administrator removed or demoted it. Other chats (groups) are not the bot's business."""
+    chat_type = update.my_chat_member.chat.type
+    if chat_type == "private":
+        await leaving.on_my_chat_member(update, context)
+    elif chat_type == "channel":
+        await channels.on_bot_member(update, context)
 
 
 def register(application: Application) -> None:
@@ -91,9 +103,7 @@ def register(application: Application) -> None:
         application.add_handler(CallbackQueryHandler(callback, pattern=pattern))
     application.add_handler(CallbackQueryHandler(start.stale_button))  # anything else
 
-    application.add_handler(
-        ChatMemberHandler(leaving.on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER)
-    )
+    application.add_handler(ChatMemberHandler(on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER))
     # Unknown commands, then every other private message (menu buttons, dialogue answers).
     application.add_handler(MessageHandler(PRIVATE & filters.COMMAND, start.unknown_text))
     application.add_handler(MessageHandler(PRIVATE & ~filters.COMMAND, router.on_message))

@@ -7,7 +7,11 @@ allowed to post there; every refusal is explained and changes nothing.
 
 Callback data "ch:<action>:<id>" only names records: every press checks
 `can(actor, "channel.set", municipality)` with the municipality loaded from the database or the
-dialogue, never from the data."""
+dialogue, never from the data.
+
+When a channel's administrator removes the bot or takes its right to post, Telegram sends a
+my_chat_member update for the channel: `on_bot_member` marks the channel lost for whichever
+municipality it belongs to (by the chat id Telegram reports, nothing else) and staff are told."""
 
 from __future__ import annotations
 
@@ -17,8 +21,9 @@ from telegram import CallbackQuery, Message, Update
 
 from bot import channels
 from bot.context import BotContext
-from bot.i18n import t, translator
+from bot.i18n import Markup, t, translator
 from bot.rules.access import can
+from bot.rules.channels import lost_by_status
 from bot.rules.validation import Invalid
 from bot.settings import LANGUAGES
 from handlers.common import current_user, drop_buttons, refuse_button
@@ -26,6 +31,7 @@ from handlers.keyboards import inline, main_menu
 from handlers.staff import actor_of, places_for
 from storage.models import Dialogue, Municipality, User
 from storage.queries.dialogues import end_dialogue, get_dialogue, save_dialogue
+from storage.types import utcnow
 
 CHANNEL = "channel"
 DIALOGUES = (CHANNEL,)
@@ -73,10 +79,12 @@ async def _screen(
         )
     if place.channel_chat_id is None:
         current = t(language, "channel-current-none")
+    elif place.channel_lost_at is not None:  # the bot was removed or demoted there
+        current = Markup(channels.lost_status(place, language))
     else:
         posts_in = _language_label(place.channel_language or context.settings.default_language)
-        current = t(
-            language, "channel-current", channel=channels.channel_name(place), language=posts_in
+        current = Markup(
+            t(language, "channel-current", channel=channels.channel_name(place), language=posts_in)
         )
     rows = []
     if place.channel_chat_id is not None:
@@ -240,3 +248,28 @@ async def _dialogue_button(
         ),
         reply_markup=main_menu(language),
     )
+
+
+# -- Telegram's word on the bot's place in a channel ----------------------------------------
+
+
+async def on_bot_member(update: Update, context: BotContext) -> None:
+    """The bot was removed from a channel, banned, demoted or lost the right to post: the
+    channel is lost for the municipality whose channel it is (if any). Being made an
+    administrator again changes nothing until staff connect the channel again with /channel."""
+    change = update.my_chat_member
+    new = change.new_chat_member
+    reason = lost_by_status(
+        status=new.status, can_post_messages=getattr(new, "can_post_messages", None)
+    )
+    if reason is None:
+        return
+    async with context.db.session() as session:
+        await channels.channel_lost(
+            session,
+            chat_id=change.chat.id,
+            reason=reason,
+            source="update",
+            now=utcnow(),
+            default_language=context.settings.default_language,
+        )

@@ -76,6 +76,13 @@ class Municipality(SQLModel, table=True):
     channel_title: str | None = Field(default=None, max_length=128)
     channel_username: str | None = Field(default=None, max_length=32)
     channel_language: str | None = Field(default=None, max_length=2)
+    # Set when Telegram says the bot may no longer post there (removed, demoted): nothing more
+    # is queued for the channel until staff connect it again; the rest is kept to show them
+    # what happened. The reason is a code, shown through "channel-lost-<reason>".
+    channel_lost_at: datetime | None = Field(
+        default=None, sa_column=Column(UTCDateTime, nullable=True)
+    )
+    channel_lost_reason: str | None = Field(default=None, max_length=16)
     created_at: datetime = Field(
         default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
     )

@@ -1,26 +1,32 @@
 """End to end: a municipality's Telegram channel. Staff connect it with /channel (the bot asks
 Telegram whether it may post there, and every refusal is explained and changes nothing); a
 published call, its amendment and a priority poll are posted to it; the channel's readers answer
-the poll in the bot, once; the results are posted there at closing; a channel that removed the
-bot does not hold up the subscribers."""
+the poll in the bot, once; the results are posted there at closing. A channel that removes the
+bot or takes its right to post (Telegram's my_chat_member update, or a refused post) is lost:
+staff are told once, in their language, how to reconnect; nothing more is queued for it; the
+subscribers are not held up; only the chat id Telegram names counts."""
 
 from __future__ import annotations
 
 import asyncio
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlmodel import select
 
+from bot.formatting import moment
 from bot.i18n import t
 from bot.polls import close_due_polls
 from bot.publishing import move_deadline
 from sandbox import SandboxClient, SandboxUser, StandIn
+from sandbox.botapi import chat_member
 from storage.db import Database
 from storage.models import AuditEvent, Competition, Municipality, OutboxMessage, Poll, PollAnswer
 from storage.queries.dialogues import save_dialogue
+from storage.queries.outbox import enqueue
 from storage.queries.places import get_municipality
-from storage.queries.users import get_or_create_user
+from storage.queries.users import get_or_create_user, set_language
 from storage.types import utcnow
 from tests.flows import (
     make_staff,
@@ -36,8 +42,12 @@ pytestmark = pytest.mark.usefixtures("bot")
 
 PUBLIC = -1001111111111  # @karakol_ssp
 PRIVATE = -1002222222222  # no username: found through a forwarded post
+BATKEN_CHANNEL = -1003333333333
+BISHKEK = ZoneInfo("Asia/Bishkek")
+OWNER = 45_599  # an administrator of the channels in the stand-in
 BOT = "ssp_test_bot"
 KARAKOL_EN = "Karakol Mayor's Office"
+KARAKOL_RU = "Мэрия города Каракол"
 BATKEN_EN = "Batken Mayor's Office"
 WOMEN = {
     "en": "Women without support and victims of domestic violence",
@@ -50,13 +60,20 @@ async def karakol(db: Database) -> Municipality:
         return await get_municipality(session, slug="karakol")
 
 
-async def connect(db: Database, chat_id: int, language: str = "ru") -> None:
-    """Karakol's channel set directly (the dialogue has its own test)."""
+async def connect(
+    db: Database,
+    chat_id: int,
+    language: str = "ru",
+    slug: str = "karakol",
+    title: str = "Каракол ГСЗ",
+    username: str | None = "karakol_ssp",
+) -> None:
+    """Karakol's channel (or another's) set directly (the dialogue has its own test)."""
     async with db.session() as session:
-        place = await get_municipality(session, slug="karakol")
+        place = await get_municipality(session, slug=slug)
         place.channel_chat_id = chat_id
-        place.channel_title = "Каракол ГСЗ"
-        place.channel_username = "karakol_ssp"
+        place.channel_title = title
+        place.channel_username = username
         place.channel_language = language
         session.add(place)
         await session.commit()
@@ -393,32 +410,286 @@ async def test_poll_links_that_lead_nowhere_are_refused_politely(
         assert (await session.exec(select(PollAnswer))).all() == []
 
 
-@pytest.mark.bad_input
-async def test_a_channel_that_removed_the_bot_does_not_hold_up_the_subscribers(
-    standin: StandIn, sandbox: SandboxClient, seeded_database: Database
+# -- a channel lost -------------------------------------------------------------------------
+
+
+async def place_row(db: Database, slug: str) -> Municipality:
+    async with db.session() as session:
+        return await get_municipality(session, slug=slug)
+
+
+async def channel_rows(db: Database, chat_id: int) -> list[OutboxMessage]:
+    async with db.session() as session:
+        query = select(OutboxMessage).where(OutboxMessage.chat_id == chat_id)
+        return list((await session.exec(query.order_by(OutboxMessage.id))).all())
+
+
+async def told_lost(db: Database) -> list[tuple[int, str]]:
+    """Who was told that a channel was lost: (telegram id, text)."""
+    async with db.session() as session:
+        query = select(OutboxMessage).where(OutboxMessage.dedupe_key.like("chlost:%"))
+        rows = (await session.exec(query.order_by(OutboxMessage.chat_id))).all()
+    return [(row.chat_id, row.text) for row in rows]
+
+
+async def lost_events(db: Database) -> list[AuditEvent]:
+    async with db.session() as session:
+        query = select(AuditEvent).where(AuditEvent.action == "channel.lost")
+        return list((await session.exec(query.order_by(AuditEvent.id))).all())
+
+
+async def eventually(check, timeout: float = 30):
+    """`check()`'s value once truthy: what the bot does in the background (the outbox sender,
+    an update from a channel) is waited for, however slow the machine."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not (value := await check()) and asyncio.get_running_loop().time() < deadline:
+        await asyncio.sleep(0.1)
+    return value
+
+
+def lost_text(language: str, reason: str, municipality: str = KARAKOL_EN) -> str:
+    return plain(
+        t(
+            language,
+            "channel-lost",
+            channel="Каракол ГСЗ (@karakol_ssp)",
+            municipality=municipality,
+            reason=t(language, f"channel-lost-{reason}"),
+        )
+    )
+
+
+async def test_a_channel_that_removes_the_bot_is_lost_and_staff_are_told_how_to_reconnect(
+    sandbox: SandboxClient, seeded_database: Database
 ) -> None:
     db = seeded_database
     await sandbox.set_channel(PUBLIC, title="Каракол ГСЗ", username="karakol_ssp")
     await connect(db, PUBLIC)
-    await sandbox.set_channel(PUBLIC, bot_status="kicked")  # removed after it was connected
+    await make_staff(db, 45_501, "karakol")
+    await make_staff(db, 45_502, "karakol", role="municipal_admin")
+    await make_staff(db, 45_503, "karakol", role="commission")  # not told: cannot reconnect
+    await make_staff(db, 45_504, "batken")  # not told: not theirs
+    async with db.session() as session:
+        await set_language(session, telegram_id=45_502, language="ru")
+    staff = sandbox.user(45_501, first_name="Staff", language_code="en")
+    admin = sandbox.user(45_502, first_name="Admin", language_code="ru")
+    subscriber = sandbox.user(45_505, first_name="Sub", language_code="en")
+    await subscribe(db, subscriber.id, "karakol")
+    for person in (staff, admin, subscriber):
+        await person.send("/help")
+        await settle(person)
+    # A post waiting for its retry (Telegram did not answer a while ago).
+    async with db.session() as session:
+        later = utcnow() + timedelta(hours=1)
+        await enqueue(session, chat_id=PUBLIC, text="later", dedupe_key="ch:t", not_before=later)
+        await session.commit()
+
+    # The channel's administrator removes the bot: Telegram sends my_chat_member.
+    await sandbox.user(OWNER, first_name="Owner").remove_bot_from_channel(PUBLIC)
+    [told] = messages(await settle(staff, timeout=30))
+    assert told.text == lost_text("en", "left")
+    [told_ru] = messages(await settle(admin, timeout=30))
+    assert told_ru.text == lost_text("ru", "left", KARAKOL_RU)
+    assert "/channel" in told_ru.text
+    assert sorted(chat for chat, _ in await told_lost(db)) == [staff.id, admin.id]
+    place = await karakol(db)
+    assert (place.channel_chat_id, place.channel_title, place.channel_lost_reason) == (
+        PUBLIC,
+        "Каракол ГСЗ",
+        "left",
+    )
+    [waiting] = await channel_rows(db, PUBLIC)
+    assert (waiting.status, waiting.last_error) == ("blocked", "channel lost: left")
+    [event] = await lost_events(db)
+    assert (event.actor_user_id, event.municipality_id, event.subject) == (
+        None,
+        place.id,
+        f"channel:{PUBLIC}",
+    )
+    assert event.details["source"] == "update" and event.details["posts_ended"] == 1
+
+    # Nothing more is queued for it: a new call and its change reach the subscriber only.
+    call = await published_call(db, "karakol", "women", "Safe homes", status="draft")
+    await _publish_as_staff(db, staff, call)
+    assert (await subscriber.next_reply(timeout=15)).text.startswith("Safe homes\n")
+    report = messages(await settle(staff, timeout=15))[0]  # people reached: the subscriber
+    assert report.text.endswith("(of 1).")
+    async with db.session() as session:
+        row = await session.get(Competition, call.id)
+        await move_deadline(
+            session,
+            competition=row,
+            new_deadline=row.deadline_at + timedelta(days=7),
+            by_user_id=None,
+            report_chat_id=None,
+            now=utcnow(),
+            default_language="en",
+        )
+    assert "Safe homes" in (await subscriber.next_reply(timeout=15)).text
+    assert [row.dedupe_key for row in await channel_rows(db, PUBLIC)] == ["ch:t"]
+    assert await sandbox.channel_posts(PUBLIC) == []
+
+    # /channel says what happened and when; connecting the channel again clears it.
+    await staff.send("/channel")
+    screen = messages(await settle(staff))[0]
+    since = moment(place.channel_lost_at, BISHKEK)
+    current = t(
+        "en",
+        "channel-current-lost",
+        channel="Каракол ГСЗ (@karakol_ssp)",
+        since=since,
+        reason=t("en", "channel-lost-left"),
+    )
+    assert screen.text == plain(t("en", "channel-screen", municipality=KARAKOL_EN, current=current))
+    assert screen.buttons == [[t("en", "channel-remove")], [t("en", "dialogue-cancel")]]
+    await sandbox.user(OWNER).set_bot_in_channel(PUBLIC, "administrator")
+    await staff.send("@karakol_ssp")
+    ask = messages(await settle(staff))[0]
+    await staff.click("Русский", message_id=ask.message_id)
+    await settle(staff, answers=1)
+    place = await karakol(db)
+    assert (place.channel_lost_at, place.channel_lost_reason) == (None, None)
+    again = await published_call(db, "karakol", "women", "Warm homes", status="draft")
+    await _publish_as_staff(db, staff, again)
+    [post] = await posts(sandbox, PUBLIC, 1)
+    assert post["text"].startswith("Warm homes (ru)")
+    assert len(await told_lost(db)) == 2  # nobody was told twice
+
+
+@pytest.mark.bad_input
+async def test_only_the_channel_telegram_names_is_touched(
+    bot, standin: StandIn, sandbox: SandboxClient, seeded_database: Database
+) -> None:
+    """Updates that name another chat, or Karakol's id as a group, change nothing for Karakol;
+    Batken's staff removing the bot from Batken's channel loses Batken's only."""
+    db = seeded_database
+    await sandbox.set_channel(PUBLIC, title="Каракол ГСЗ", username="karakol_ssp")
+    await sandbox.set_channel(BATKEN_CHANNEL, title="Баткен ССП")
+    await connect(db, PUBLIC)
+    await connect(db, BATKEN_CHANNEL, slug="batken", title="Баткен ССП", username=None)
+    await make_staff(db, 45_601, "karakol")
+    await make_staff(db, 45_602, "batken")
+    batken_staff = sandbox.user(45_602, first_name="Batken", language_code="en")
+    await batken_staff.send("/help")
+    await settle(batken_staff)
+
+    world = standin.world
+    admin = chat_member("administrator", world.bot_user(), world.channels[PUBLIC])
+    left = chat_member("left", world.bot_user())
+    forged = [
+        # Karakol's title and username, another chat id.
+        {
+            "id": -1004444444444,
+            "type": "channel",
+            "title": "Каракол ГСЗ",
+            "username": "karakol_ssp",
+        },
+        # Karakol's id, but not a channel.
+        {"id": PUBLIC, "type": "supergroup", "title": "Каракол ГСЗ"},
+    ]
+    handled = bot.update_processor.handled
+    for chat in forged:
+        world.push_update(
+            "my_chat_member",
+            {
+                "chat": chat,
+                "from": world.user(45_602).api(),
+                "date": 0,
+                "old_chat_member": admin,
+                "new_chat_member": left,
+            },
+        )
+
+    async def both_handled() -> bool:
+        return bot.update_processor.handled >= handled + 2
+
+    assert await eventually(both_handled)
+    assert (await karakol(db)).channel_lost_at is None
+    assert await told_lost(db) == [] and await lost_events(db) == []
+
+    # Batken's own channel: demoted there by Batken's staff member.
+    await batken_staff.demote_bot_in_channel(BATKEN_CHANNEL)
+    [told] = messages(await settle(batken_staff, timeout=30))
+    assert told.text == plain(
+        t(
+            "en",
+            "channel-lost",
+            channel="Баткен ССП",
+            municipality=BATKEN_EN,
+            reason=t("en", "channel-lost-cannot-post"),
+        )
+    )
+    assert (await place_row(db, "batken")).channel_lost_reason == "cannot-post"
+    assert (await karakol(db)).channel_lost_at is None
+    assert [chat for chat, _ in await told_lost(db)] == [batken_staff.id]
+
+
+@pytest.mark.bad_input
+@pytest.mark.parametrize(
+    ("bot_status", "can_post", "reason", "refusal"),
+    [
+        ("kicked", True, "kicked", "Forbidden: bot was kicked from the channel chat"),
+        ("administrator", False, "cannot-post", "need administrator rights in the channel chat"),
+    ],
+)
+async def test_a_refused_post_loses_the_channel_once_and_does_not_hold_up_the_subscribers(
+    standin: StandIn,
+    sandbox: SandboxClient,
+    seeded_database: Database,
+    bot_status: str,
+    can_post: bool,
+    reason: str,
+    refusal: str,
+) -> None:
+    """The bot was removed or demoted while it was not listening (no my_chat_member came):
+    Telegram's refusal of a post has the same outcome, once."""
+    db = seeded_database
+    await sandbox.set_channel(PUBLIC, title="Каракол ГСЗ", username="karakol_ssp")
+    await connect(db, PUBLIC)
+    await sandbox.set_channel(PUBLIC, bot_status=bot_status, can_post_messages=can_post)
     await make_staff(db, 45_401, "karakol")
     staff = sandbox.user(45_401, first_name="Staff", language_code="en")
     subscriber = sandbox.user(45_402, first_name="Sub", language_code="en")
     await subscribe(db, subscriber.id, "karakol")
     await subscriber.send("/help")
     await subscriber.next_reply()
+    # Posts for the channel: two waiting, then a call (queued too if the channel is not yet
+    # known to be lost when it is published).
+    async with db.session() as session:
+        for key in ("ch:a", "ch:b"):
+            await enqueue(session, chat_id=PUBLIC, text="an earlier post", dedupe_key=key)
+        await session.commit()
     call = await published_call(db, "karakol", "women", "Safe homes", status="draft")
     await _publish_as_staff(db, staff, call)
     assert (await subscriber.next_reply(timeout=15)).text.startswith("Safe homes\n")
-    for _ in range(200):
-        async with db.session() as session:
-            row = (
-                await session.exec(select(OutboxMessage).where(OutboxMessage.chat_id == PUBLIC))
-            ).one()
-        if row.status not in ("queued", "sending"):
-            break
-        await asyncio.sleep(0.1)
-    assert row.status == "blocked"
-    assert "kicked" in row.last_error
+
+    async def lost_and_settled() -> bool:
+        rows = await channel_rows(db, PUBLIC)
+        place = await karakol(db)
+        return place.channel_lost_at is not None and all(
+            row.status in ("blocked", "failed") for row in rows
+        )
+
+    assert await eventually(lost_and_settled)
+    place = await karakol(db)
+    assert place.channel_lost_reason == reason
+    rows = await channel_rows(db, PUBLIC)
+    assert len(rows) >= 2
+    # Each post was either refused by Telegram or ended once the channel was known to be lost.
+    ended = [row for row in rows if row.last_error == f"channel lost: {reason}"]
+    refused = [row for row in rows if row not in ended]
+    assert refused and all(refusal.lower() in row.last_error.lower() for row in refused)
+    assert all(row.status == "blocked" for row in ended)
     assert await sandbox.channel_posts(PUBLIC) == []
-    assert standin.world.channels[PUBLIC].bot_status == "kicked"
+    assert standin.world.channels[PUBLIC].bot_status == bot_status
+    # Told once, however many posts were refused.
+    assert [chat for chat, _ in await told_lost(db)] == [staff.id]
+    [event] = await lost_events(db)
+    assert event.details["source"] == "send"
+    lost_message = lost_text("en", reason)
+
+    async def told_in_the_chat() -> list[str]:
+        texts = [m.get("text") for m in await staff.transcript()]
+        return [text for text in texts if text == lost_message]
+
+    assert await eventually(told_in_the_chat) == [lost_message]

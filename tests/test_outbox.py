@@ -465,3 +465,55 @@ async def test_the_pacer_keeps_any_second_within_the_rate() -> None:
     # Each start leaves at least a second (and the margin) after the one 40 places before it.
     for (_, earlier), (later, _) in zip(counted_from, counted_from[40:], strict=False):
         assert later - earlier >= 1.0
+
+
+async def test_refusals_that_outlast_the_message_are_followed_up_beside_the_sends(
+    database: Database,
+    standin: StandIn,
+    sandbox: SandboxClient,
+    sender_bot: Bot,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Users who blocked the bot (403) and a channel that refuses the bot's posts are handed to
+    bot/refusals.py once their outcomes are written; a refusal of one message (bad HTML) is
+    not. The sends never wait for it: here the follow-up is held until every row has settled."""
+    import bot.outbox
+
+    users = await add_users(database, standin, 12)
+    blocked = list(users)[::4]  # three of them
+    for chat_id in blocked:
+        standin.world.users[chat_id].blocked = True
+    channel = -1001111111111
+    await sandbox.set_channel(channel, title="Karakol SSP", bot_status="kicked")
+    await enqueue_broadcast(database, users)
+    async with database.session() as session:
+        await enqueue(session, chat_id=channel, text="a post")
+        await enqueue(session, chat_id=channel, text="another post")
+        await enqueue(session, chat_id=FIRST_CHAT + 1, text="<b>unclosed")  # 400, one message
+        await session.commit()
+    followed: list = []
+    release = asyncio.Event()
+
+    async def held_follow_up(db, refusals, *, default_language) -> None:
+        followed.append((refusals, default_language))
+        await release.wait()
+
+    monkeypatch.setattr(bot.outbox, "follow_up", held_follow_up)
+    sender = OutboxSender(sender_bot, database, rate_per_second=100, default_language="ky")
+    sender.start()
+    try:
+        await wait_until(lambda: all_settled(database))
+        await wait_until(lambda: followed)  # the first follow-up is under way (and held)
+    finally:
+        release.set()
+        await sender.stop()
+
+    assert {language for _, language in followed} == {"ky"}
+    seen_users = [user for refusals, _ in followed for user in refusals.blocked_users]
+    assert sorted(seen_users) == sorted(users[chat_id] for chat_id in blocked)
+    seen_channels = [item for refusals, _ in followed for item in refusals.lost_channels.items()]
+    # Two refused posts: handed over together or one after the other (bot.channels marks the
+    # channel lost once either way).
+    assert set(seen_channels) == {(channel, "kicked")}
+    statuses = [row.status for row in await outbox_rows(database)]
+    assert statuses.count("blocked") == 5 and statuses.count("failed") == 1

@@ -391,3 +391,42 @@ async def test_blocking_the_bot_cancels_pending_reminders_and_unblocking_restore
     await reached("cancelled")
     await user.unblock()
     await reached("pending")
+
+
+async def test_a_403_from_the_outbox_cancels_the_users_pending_reminders_at_once(
+    bot, standin, sandbox: SandboxClient, seeded_database: Database
+) -> None:
+    """The user blocked the bot and Telegram never said so (no my_chat_member): the first
+    message the outbox sends them is refused (403), and their pending reminders are re-planned
+    away then, not one by one as each comes due."""
+    from storage.models import OutboxMessage, User
+    from storage.queries.outbox import enqueue
+
+    db = seeded_database
+    member, keys = await member_with_pending_reminders(db, 64_302)
+    user = sandbox.user(64_302, first_name="Member", language_code="en")
+    await user.send("/start")
+    await settle(user)
+    assert await statuses(db, member) == dict.fromkeys(keys, "pending")
+    standin.world.users[user.id].blocked = True  # silently
+    async with db.session() as session:
+        await enqueue(session, chat_id=user.id, user_id=member, text="news", dedupe_key="t:news")
+        await session.commit()
+
+    async def refused() -> list[str]:
+        async with db.session() as session:
+            query = select(OutboxMessage.status).where(OutboxMessage.chat_id == user.id)
+            return list((await session.exec(query)).all())
+
+    for _ in range(600):  # the outbox sends in the background (the call's broadcast, "news")
+        if set(await refused()) == {"blocked"} and await statuses(db, member) == dict.fromkeys(
+            keys, "cancelled"
+        ):
+            break
+        await asyncio.sleep(0.05)
+    assert set(await refused()) == {"blocked"}
+    assert await statuses(db, member) == dict.fromkeys(keys, "cancelled")
+    async with db.session() as session:
+        assert (await session.get(User, member)).is_active is False
+    # Re-planned, not sent and skipped: no reminder row was claimed by the worker.
+    assert {row.note for row in await rows(db, user_id=member)} != {"unreachable"}

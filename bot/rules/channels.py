@@ -48,3 +48,42 @@ def check_bot_rights(*, chat_type: str, status: str, can_post_messages: bool | N
         raise Invalid("channel-bot-cannot-post")
     if status not in ("administrator", "creator"):
         raise Invalid("channel-bot-not-admin")
+
+
+# Why the bot can no longer post to a channel it was connected to; each code is shown to staff
+# through the text "channel-lost-<code>".
+LOST_REASONS = ("left", "kicked", "not-admin", "cannot-post", "not-found", "refused")
+_LOST_BY_STATUS = {
+    "left": "left",
+    "kicked": "kicked",
+    "member": "not-admin",
+    "restricted": "not-admin",
+}
+
+
+def lost_by_status(*, status: str, can_post_messages: bool | None) -> str | None:
+    """What the bot's new place in a channel (Telegram's my_chat_member update) means: None
+    while it may still post there, otherwise why not."""
+    if status == "creator" or (status == "administrator" and can_post_messages):
+        return None
+    if status == "administrator":
+        return "cannot-post"
+    return _LOST_BY_STATUS.get(status, "not-admin")
+
+
+def lost_by_refusal(*, forbidden: bool, description: str) -> str | None:
+    """Whether Telegram's refusal of a post to a channel means the bot may not post there any
+    more, and why; None for a refusal of that one message (bad HTML, too long). A 403 always
+    means the chat refuses the bot; of the 400s only a missing chat or missing rights do."""
+    text = description.lower()
+    if forbidden:
+        if "kicked" in text:
+            return "kicked"
+        if "not a member" in text:
+            return "left"
+        return "refused"
+    if "chat not found" in text:
+        return "not-found"
+    if "not enough rights" in text or "administrator rights" in text:
+        return "cannot-post"
+    return None

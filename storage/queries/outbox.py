@@ -343,6 +343,23 @@ async def mark_blocked(
     )
 
 
+async def end_channel_posts(session: AsyncSession, *, chat_id: int, error: str) -> int:
+    """The posts still queued for a channel that refuses the bot end as "blocked" with
+    `error`, instead of being tried and refused one by one. Rows being sent are left to their
+    sender (Telegram refuses them too). Returns how many ended. Does not commit."""
+    ended = await session.exec(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.chat_id == chat_id,
+            OutboxMessage.user_id.is_(None),  # type: ignore[union-attr]
+            OutboxMessage.status == "queued",
+        )
+        .values(status="blocked", last_error=_error(error), claimed_at=None)
+        .execution_options(synchronize_session=False)
+    )
+    return ended.rowcount
+
+
 async def next_due_at(session: AsyncSession) -> datetime | None:
     """When the earliest queued row becomes due (None: nothing queued)."""
     query = select(func.min(OutboxMessage.next_attempt_at)).where(OutboxMessage.status == "queued")

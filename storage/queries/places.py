@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Literal
 
+from sqlalchemy import update
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -69,3 +71,33 @@ async def get_municipality(session: AsyncSession, *, slug: str) -> Municipality 
 async def list_topics(session: AsyncSession, *, municipality_id: int) -> list[Topic]:
     query = select(Topic).where(Topic.municipality_id == municipality_id).order_by(Topic.id)
     return list((await session.exec(query)).all())
+
+
+async def mark_channel_lost(
+    session: AsyncSession, *, chat_id: int, reason: str, now: datetime
+) -> list[int]:
+    """Mark `chat_id` as no longer usable wherever it is a municipality's channel not already
+    marked; returns those municipalities' ids (so a second report of the same loss finds none).
+    Does not commit."""
+    marked = await session.exec(
+        update(Municipality)
+        .where(
+            Municipality.channel_chat_id == chat_id,
+            Municipality.channel_lost_at.is_(None),  # type: ignore[union-attr]
+        )
+        .values(channel_lost_at=now, channel_lost_reason=reason)
+        .returning(Municipality.id)
+        .execution_options(synchronize_session=False)
+    )
+    return sorted(marked.scalars().all())
+
+
+async def lost_channel_ids(session: AsyncSession, *, chat_ids: list[int]) -> set[int]:
+    """Those of `chat_ids` that are a municipality's channel marked as lost."""
+    if not chat_ids:
+        return set()
+    query = select(Municipality.channel_chat_id).where(
+        Municipality.channel_chat_id.in_(chat_ids),  # type: ignore[union-attr]
+        Municipality.channel_lost_at.is_not(None),  # type: ignore[union-attr]
+    )
+    return set((await session.exec(query)).all())

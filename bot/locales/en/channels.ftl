@@ -32,3 +32,12 @@ poll-channel-rank = 🗳 <b>{ $municipality } asks</b>
     { $question }
     { $options }
     Put the problems in order of priority: press "Answer in the bot". One answer per person. Open until { $closes } ({ $zone } time).
+channel-lost = ⚠️ <b>The bot can no longer post to { $channel }</b>, the channel of { $municipality }: { $reason }
+    New calls, their changes and polls are not posted there now; subscribers still get them from the bot. To post there again, make the bot an administrator of the channel with the right to post messages, then connect it with /channel.
+channel-lost-left = the bot was removed from the channel.
+channel-lost-kicked = the bot was removed from the channel and banned there.
+channel-lost-not-admin = the bot is no longer an administrator of the channel.
+channel-lost-cannot-post = the bot no longer has the right to post messages there.
+channel-lost-not-found = Telegram no longer finds the channel (it was deleted, or the bot cannot see it).
+channel-lost-refused = Telegram refuses the bot's posts there.
+channel-current-lost = Now: { $channel }; ⚠️ since { $since } the bot cannot post there: { $reason } Make the bot an administrator with the right to post messages again, then send the channel here.
