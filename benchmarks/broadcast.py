@@ -10,6 +10,11 @@ and reads the stand-in's call record. Then a naive sender (one `await bot.send_m
 another) on at most `--naive-cap` recipients, for comparison. The last line printed is one JSON
 object.
 
+`--blocked N` makes every N-th recipient one who has blocked the bot (403), and `--open-calls M`
+adds M published calls all recipients subscribe to, with their deadline reminders planned: the
+sender then follows up each blocked user (their reminders re-planned, bot/refusals.py) while it
+sends, and `followed_up` counts the reminders it cancelled.
+
 `--standin inprocess` (the default) runs the stand-in on the benchmark's own event loop;
 `--standin process` runs it in a child process, as Telegram is a different machine: the fake
 Telegram then does not take CPU time from the sender (see docs/benchmarks.md for why that
@@ -38,10 +43,12 @@ import platform
 import tempfile
 import time
 from collections import defaultdict
+from datetime import timedelta
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
+from sqlmodel import func, select
 from telegram import Bot
 from telegram.request import BaseRequest, HTTPXRequest
 
@@ -51,8 +58,17 @@ from sandbox import StandIn
 from sandbox.world import Faults
 from storage.db import Database
 from storage.migrate import upgrade_database
-from storage.models import Broadcast, Municipality, User
+from storage.models import (
+    Broadcast,
+    Competition,
+    Municipality,
+    Reminder,
+    Subscription,
+    Topic,
+    User,
+)
 from storage.queries.outbox import broadcast_counts, enqueue_many
+from storage.types import utcnow
 
 TOKEN = "123456789:BENCH-token_for-the-local-stand-in"  # noqa: S105 (the stand-in takes any)
 FIRST_CHAT_ID = 700_000_000
@@ -62,12 +78,19 @@ MARKUP = {"inline_keyboard": [[{"text": "Open the call", "callback_data": "call:
 
 
 # -- the stand-in, here or in a child process ---------------------------------------------------
-def _setup_world(standin: StandIn, chat_ids: list[int], ceiling: float, latency_ms: float):
+def _setup_world(
+    standin: StandIn, chat_ids: list[int], ceiling: float, latency_ms: float, blocked: int = 0
+):
     world = standin.world
     world.faults = Faults(latency_ms=latency_ms, max_messages_per_second=ceiling)
     world.send_times.clear()
     for i, chat_id in enumerate(chat_ids):
-        world.user(chat_id, first_name=f"Recipient {i}")
+        world.user(chat_id, first_name=f"Recipient {i}").blocked = _is_blocked(i, blocked)
+
+
+def _is_blocked(index: int, every: int) -> bool:
+    """Every `every`-th recipient has blocked the bot (0: nobody)."""
+    return every > 0 and index % every == every - 1
 
 
 def _record(standin: StandIn, chat_ids: list[int]) -> dict[str, Any]:
@@ -102,8 +125,10 @@ def _forget(standin: StandIn, chat_ids: list[int]) -> None:
 class LocalStandIn:
     """The stand-in on this event loop."""
 
-    def __init__(self, chat_ids: list[int], ceiling: float, latency_ms: float) -> None:
-        self.args = (chat_ids, ceiling, latency_ms)
+    def __init__(
+        self, chat_ids: list[int], ceiling: float, latency_ms: float, blocked: int = 0
+    ) -> None:
+        self.args = (chat_ids, ceiling, latency_ms, blocked)
         self.standin = StandIn()
 
     async def __aenter__(self) -> LocalStandIn:
@@ -122,10 +147,12 @@ class LocalStandIn:
         return _record(self.standin, chat_ids)
 
 
-def _child(conn: Connection, chat_ids: list[int], ceiling: float, latency_ms: float) -> None:
+def _child(
+    conn: Connection, chat_ids: list[int], ceiling: float, latency_ms: float, blocked: int
+) -> None:
     async def serve() -> None:
         async with StandIn() as standin:
-            _setup_world(standin, chat_ids, ceiling, latency_ms)
+            _setup_world(standin, chat_ids, ceiling, latency_ms, blocked)
             conn.send(standin.bot_base_url)
             loop = asyncio.get_running_loop()
             while True:
@@ -145,11 +172,13 @@ def _child(conn: Connection, chat_ids: list[int], ceiling: float, latency_ms: fl
 class ChildStandIn:
     """The stand-in in a child process; its world is still used directly (in that process)."""
 
-    def __init__(self, chat_ids: list[int], ceiling: float, latency_ms: float) -> None:
+    def __init__(
+        self, chat_ids: list[int], ceiling: float, latency_ms: float, blocked: int = 0
+    ) -> None:
         context = multiprocessing.get_context("spawn")
         self.conn, child_conn = context.Pipe()
         self.process = context.Process(
-            target=_child, args=(child_conn, chat_ids, ceiling, latency_ms), daemon=True
+            target=_child, args=(child_conn, chat_ids, ceiling, latency_ms, blocked), daemon=True
         )
 
     async def _ask(self, command: str, ids: list[int] | None = None) -> Any:
@@ -207,8 +236,10 @@ def measure(record: dict[str, Any]) -> dict[str, Any]:
 
 
 # -- the two senders ----------------------------------------------------------------------------
-async def prepare(db: Database, chat_ids: list[int]) -> int:
-    """Users rows, a municipality and a broadcast with one outbox row per recipient."""
+async def prepare(db: Database, chat_ids: list[int], open_calls: int = 0) -> int:
+    """Users rows, a municipality and a broadcast with one outbox row per recipient; with
+    `open_calls`, that many published calls every recipient subscribes to, their reminders
+    planned."""
     await upgrade_database(db)
     async with db.session() as session:
         town = Municipality(slug="bench", name_ky="Бенч", name_ru="Бенч", name_en="Bench")
@@ -216,6 +247,8 @@ async def prepare(db: Database, chat_ids: list[int]) -> int:
         users = [User(telegram_id=chat_id) for chat_id in chat_ids]
         session.add_all(users)
         await session.flush()
+        if open_calls:
+            await _open_calls(session, town, users, open_calls)
         broadcast = Broadcast(municipality_id=town.id, kind="announcement")
         session.add(broadcast)
         await session.flush()
@@ -235,6 +268,49 @@ async def prepare(db: Database, chat_ids: list[int]) -> int:
         if added != len(rows):
             raise RuntimeError(f"enqueued {added} of {len(rows)} rows")
         return broadcast.id
+
+
+async def _open_calls(session, town: Municipality, users: list[User], count: int) -> None:
+    """`count` published calls closing in 14 days, every user subscribed: a deadline reminder
+    each, planned as publishing plans them."""
+    from bot.reminders import replan_call
+
+    topic = Topic(municipality_id=town.id, slug="bench", name_ky="Б", name_ru="Б", name_en="B")
+    session.add(topic)
+    session.add_all(Subscription(user_id=user.id, municipality_id=town.id) for user in users)
+    await session.flush()
+    now = utcnow()
+    start = (now + timedelta(days=40)).date()
+    calls = [
+        Competition(
+            municipality_id=town.id,
+            topic_id=topic.id,
+            status="published",
+            title={"en": f"Call {n}"},
+            description={"en": "A call."},
+            budget_total=400_000,
+            max_per_project=200_000,
+            projects_count=2,
+            deadline_at=now + timedelta(days=14),
+            period_start=start,
+            period_end=start + timedelta(days=200),
+            published_at=now,
+        )
+        for n in range(count)
+    ]
+    session.add_all(calls)
+    await session.flush()
+    for call in calls:
+        await replan_call(session, call, now=now)
+
+
+async def cancelled_reminders(db: Database, user_ids: list[int]) -> int:
+    """Reminders of these users cancelled so far (the follow-up of their 403)."""
+    async with db.session() as session:
+        query = select(func.count()).where(
+            Reminder.user_id.in_(user_ids), Reminder.status == "cancelled"
+        )
+        return (await session.exec(query)).one()
 
 
 async def run_outbox(
@@ -291,15 +367,21 @@ async def main(
     batch: int = 100,
     standin_mode: str = "inprocess",
     transport: str = "aiohttp",
+    blocked: int = 0,
+    open_calls: int = 0,
 ) -> dict[str, Any]:
     chat_ids = [FIRST_CHAT_ID + i for i in range(recipients)]
-    naive_ids = chat_ids[:naive_cap]
+    reachable = [c for i, c in enumerate(chat_ids) if not _is_blocked(i, blocked)]
+    naive_ids = reachable[:naive_cap]
     kind = ChildStandIn if standin_mode == "process" else LocalStandIn
     with tempfile.TemporaryDirectory() as tmp:
-        async with kind(chat_ids, ceiling, latency_ms) as standin:
+        async with kind(chat_ids, ceiling, latency_ms, blocked) as standin:
             db = Database(f"sqlite:///{Path(tmp) / 'bench.sqlite3'}")
             try:
-                broadcast_id = await prepare(db, chat_ids)
+                broadcast_id = await prepare(db, chat_ids, open_calls)
+                async with db.session() as session:
+                    ids = dict((await session.exec(select(User.telegram_id, User.id))).all())
+                blocked_users = [ids[c] for c in chat_ids if c not in set(reachable)]
                 # Objects made so far live to the end: keep them out of the collector's way.
                 gc.collect()
                 gc.freeze()
@@ -313,7 +395,9 @@ async def main(
                     batch=batch,
                     transport=transport,
                 )
-                outbox = measure(await standin.record(chat_ids))
+                outbox = measure(await standin.record(reachable))
+                # The sender has stopped: every follow-up it started is done.
+                followed_up = await cancelled_reminders(db, blocked_users) if blocked_users else 0
                 print(json.dumps({"outbox": outbox, **run}), flush=True)
             finally:
                 await db.dispose()
@@ -336,6 +420,9 @@ async def main(
         "lost": outbox["lost"],
         "duplicates": outbox["duplicates"],
         "final_counts": run["counts"],
+        "blocked_users": len(chat_ids) - len(reachable),
+        "open_calls": open_calls,
+        "followed_up": followed_up,
         "sender_cpu_share": run["cpu_share"],
         "naive_per_s": naive["achieved_per_s"],
         "naive_recipients": len(naive_ids),
@@ -361,6 +448,12 @@ def cli() -> None:
         default="aiohttp",
         help="the sender bot's HTTP transport (bot/outbox_request.py, or PTB's default)",
     )
+    parser.add_argument(
+        "--blocked", type=int, default=0, help="every N-th recipient has blocked the bot"
+    )
+    parser.add_argument(
+        "--open-calls", type=int, default=0, help="published calls all recipients subscribe to"
+    )
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     result = asyncio.run(
@@ -372,6 +465,8 @@ def cli() -> None:
             batch=args.batch,
             standin_mode=args.standin,
             transport=args.transport,
+            blocked=args.blocked,
+            open_calls=args.open_calls,
         )
     )
     print(json.dumps(result))

@@ -73,6 +73,9 @@ TRUSTED_AFTER = 10
 BURST = 4
 # Outcomes are written at most this often while a batch runs (each write is one transaction).
 FLUSH_INTERVAL = 0.05
+# Refusals are followed up at most this often while sends go on: re-planning the reminders of
+# the users found blocked in a second at once costs about what one of them alone does.
+FOLLOW_UP_INTERVAL = 1.0
 
 
 class Slot:
@@ -509,10 +512,13 @@ class OutboxSender:
             self._refused.set()
 
     async def _follow_up(self, writes_done: asyncio.Event) -> None:
-        """Hand the written refusals to bot/refusals.py, all those gathered meanwhile at a time,
-        beside the sends (which never wait for it), until the run's last outcome is written."""
+        """Hand the written refusals to bot/refusals.py, all those gathered meanwhile at a time
+        (at most once per FOLLOW_UP_INTERVAL), beside the sends (which never wait for it),
+        until the run's last outcome is written."""
         while True:
             if self._refusals:
+                with contextlib.suppress(TimeoutError):  # gather more, unless the run is over
+                    await asyncio.wait_for(writes_done.wait(), FOLLOW_UP_INTERVAL)
                 refusals, self._refusals = self._refusals, Refusals()
                 try:
                     await follow_up(self.db, refusals, default_language=self.default_language)

@@ -270,16 +270,19 @@ async def replan_report(session: AsyncSession, report: ReportDue, *, now: dateti
     return await queries.replace_planned(session, planned=planned, report_due_id=report.id, now=now)
 
 
-async def replan_reports_of(session: AsyncSession, *, user_id: int, now: datetime) -> None:
-    """Re-plan the reports still owed by the user's organization, and those of the calls of
-    the municipalities where the user is staff (the user paused, resumed or changed). Does not
-    commit."""
+async def replan_reports_of(
+    session: AsyncSession, *, user_ids: Iterable[int], now: datetime
+) -> None:
+    """Re-plan the reports still owed by the users' organizations, and those of the calls of
+    the municipalities where they are staff (they paused, resumed, blocked the bot or came
+    back). Does not commit."""
+    ids = list(user_ids)
     owed = select(ReportDue).where(ReportDue.status.in_(rules.OWED))
     mine = owed.join(Award, Award.id == ReportDue.award_id).join(
         Member, Member.organization_id == Award.organization_id
     )
-    reports = list((await session.exec(mine.where(Member.user_id == user_id))).all())
-    places = select(StaffRole.municipality_id).where(StaffRole.user_id == user_id)
+    reports = list((await session.exec(mine.where(Member.user_id.in_(ids)))).all())
+    places = select(StaffRole.municipality_id).where(StaffRole.user_id.in_(ids))
     theirs = owed.join(Competition, Competition.id == ReportDue.competition_id).where(
         Competition.municipality_id.in_(places)
     )
@@ -330,14 +333,13 @@ async def on_users_changed(db: Database, *, user_ids: Iterable[int]) -> None:
             for call in calls.all():
                 await replan_call(session, call, now=now, user_ids=ids)
             assessed: dict[int, tuple[Competition, set[int]]] = {}
-            for user_id in sorted(ids):
-                for call in await selection_queries.calls_assigned_to(session, user_id=user_id):
-                    if call.status in selection_rules.REVIEW_STATUSES:
-                        assessed.setdefault(call.id, (call, set()))[1].add(user_id)
+            for call, user_id in await selection_queries.assignments_of_users(
+                session, user_ids=ids, statuses=selection_rules.REVIEW_STATUSES
+            ):
+                assessed.setdefault(call.id, (call, set()))[1].add(user_id)
             for call, members in assessed.values():
                 await replan_sheets(session, call, now=now, user_ids=members)
-            for user_id in sorted(ids):
-                await replan_reports_of(session, user_id=user_id, now=now)
+            await replan_reports_of(session, user_ids=ids, now=now)
             await session.commit()
     except Exception:
         log.exception("reminders: could not re-plan after %d user(s) changed", len(ids))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from sqlmodel import func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -149,6 +151,22 @@ async def calls_assigned_to(session: AsyncSession, *, user_id: int) -> list[Comp
         .order_by(Competition.id.desc())
     )
     return list((await session.exec(query)).all())
+
+
+async def assignments_of_users(
+    session: AsyncSession, *, user_ids: Iterable[int], statuses: Iterable[str]
+) -> list[tuple[Competition, int]]:
+    """(call, member's user id) for every assignment of these users to a call in `statuses`."""
+    query = (
+        select(Competition, CommissionAssignment.user_id)
+        .join(CommissionAssignment, CommissionAssignment.competition_id == Competition.id)
+        .where(
+            CommissionAssignment.user_id.in_(list(user_ids)),
+            Competition.status.in_(list(statuses)),
+        )
+        .order_by(Competition.id, CommissionAssignment.user_id)
+    )
+    return [tuple(row) for row in (await session.exec(query)).all()]  # type: ignore[misc]
 
 
 async def reviews_of(session: AsyncSession, *, competition_id: int) -> list[Review]:
