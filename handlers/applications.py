@@ -57,6 +57,8 @@ from storage.queries.submissions import (
     remove_documents,
     save_submission,
     start_submission,
+    submission_for,
+    submissions_of_organization,
     submit_with_reference,
     uploaded_counts,
     user_dialogue_and_own_submission,
@@ -65,6 +67,8 @@ from storage.queries.submissions import (
 from storage.queries.subscriptions import subscriptions_of
 
 APPLY = "apply"
+# Buttons that change an application (or lead to a change): refused once it is submitted.
+CHANGES = frozenset({"el", "elfix", "edit", "docs", "doc", "docdel", "keep", "submit"})
 PAGE_SIZE = 5
 INSPECT_IN_THREAD_ABOVE = 256 * 1024  # bytes
 
@@ -97,6 +101,13 @@ async def send_call_list(
             (row.municipality_id, row.topic_id)
             for row in await subscriptions_of(session, user_id=user.id)
         }
+        # The organization's applications, whichever member started them.
+        organization = await organization_of(session, user_id=user.id)
+        ours = (
+            await submissions_of_organization(session, organization_id=organization.id)
+            if organization is not None
+            else {}
+        )
         places = {
             call.municipality_id: await session.get(Municipality, call.municipality_id)
             for call in calls
@@ -117,6 +128,9 @@ async def send_call_list(
     for call in shown:
         zone = _zone(places[call.municipality_id].timezone)
         star = "⭐ " if matches(call) else ""
+        mine = ours.get(call.id)
+        if mine is not None:
+            star += "✅ " if mine.status == "submitted" else "📝 "
         label = f"{star}{localized(call.title, language)} · {moment(call.deadline_at, zone)}"
         rows.append([(label[:60], application_data("open", call.id))])
     pager = []
@@ -155,12 +169,18 @@ async def send_call_card(
         organization = await organization_of(session, user_id=user.id)
         existing = None
         if organization is not None:
-            from storage.queries.submissions import submission_for
-
             existing = await submission_for(
                 session, competition_id=call.id, organization_id=organization.id
             )
+        place = await session.get(Municipality, call.municipality_id)
     text = texts[language]
+    if existing is not None:  # started by this user or another member of the organization
+        text += "\n\n" + t(
+            language,
+            "apply-card-ours",
+            state=t(language, f"apply-state-{existing.status}"),
+            when=moment(existing.updated_at, _zone(place.timezone)),
+        )
     rows = []
     if rules.is_open(call, now()):
         left = call.deadline_at - now()
@@ -273,7 +293,9 @@ async def ask_field(
     *,
     editing: bool = False,
 ) -> None:
-    await _save_step(context, user, submission, f"f:{field}", editing=editing)
+    # The answer as it was when asked: a later save checks nobody changed it meanwhile.
+    seen = submission.answers.get(field)
+    await _save_step(context, user, submission, f"f:{field}", editing=editing, seen=seen)
     async with context.db.session() as session:
         call = await session.get(Competition, submission.competition_id)
     limits = dict(zip(("minimum", "maximum"), rules.TEXT_LIMITS.get(field, (0, 0)), strict=True))
@@ -356,7 +378,7 @@ async def send_overview(
         now=now(),
     )
     rows = []
-    if rules.is_open(call, now()):
+    if rules.is_open(call, now()) and rules.is_editable(submission):
         rows.append([(t(language, "apply-upload"), application_data("docs", submission.id))])
         edits = [
             (
@@ -366,12 +388,11 @@ async def send_overview(
             for f in rules.FORM_FIELDS
         ]
         rows += [edits[i : i + 2] for i in range(0, len(edits), 2)]
-        if submission.status == "submitted":
-            rows.append(
-                [(t(language, "apply-withdraw"), application_data("withdraw", submission.id))]
-            )
-        elif not problems:
+        if not problems:
             rows.append([(t(language, "apply-submit"), application_data("submit", submission.id))])
+    elif rules.is_open(call, now()) and submission.status == "submitted":
+        # What the municipality received stays as it was: withdraw it to change anything.
+        rows.append([(t(language, "apply-withdraw"), application_data("withdraw", submission.id))])
     if problems and submission.status != "submitted":
         lines.append("")
         lines += [t(language, problem) for problem in problems]
@@ -452,6 +473,9 @@ async def take_file(
     requirement = dialogue.step[4:]
     if not rules.is_open(call, now()):
         await message.reply_text(t(language, "apply-closed"))
+        return
+    if not rules.is_editable(submission):
+        await tell_submitted(message, context, user, language, submission)
         return
     if message.document is not None:
         attachment, file_name = message.document, message.document.file_name or ""
@@ -534,6 +558,7 @@ async def on_message(update: Update, context: BotContext, user: User, dialogue: 
         await message.reply_text(t(language, "invalid-use-buttons"))
         return
     field = dialogue.step[2:]
+    editing = bool(dialogue.data.get("editing", False))
     if not rules.is_open(call, now()):
         await message.reply_text(t(language, "apply-closed"))
         return
@@ -545,34 +570,84 @@ async def on_message(update: Update, context: BotContext, user: User, dialogue: 
     except Invalid as refusal:
         await message.reply_text(t(language, refusal.key, **refusal.params))
         return
+    outcome = rules.answer_outcome(
+        submission,
+        field,
+        asked_revision=dialogue.data["revision"],
+        seen=dialogue.data.get("seen"),
+        seen_known="seen" in dialogue.data,
+    )
+    if outcome == rules.SUBMITTED:
+        await tell_submitted(message, context, user, language, submission)
+        return
+    if outcome == rules.CONFLICT:
+        await answer_taken(message, context, user, language, submission, field, editing=editing)
+        return
     try:
         async with context.db.session() as session:
             submission = await save_submission(
                 session,
                 submission_id=submission.id,
-                revision=dialogue.data["revision"],
+                # The application as read in this update: other members' answers stay.
+                revision=submission.revision,
                 values={"answers": {**submission.answers, field: value}},
                 # In the update's session the next step (advance, send_overview: _save_step)
                 # commits the answer with the step: one write transaction, not two.
                 commit=not context.db.in_update_session(),
             )
-    except StaleRevision:
-        await message.reply_text(t(language, "apply-changed-meanwhile"))
+    except StaleRevision:  # saved by another member in the same instant: nothing written
         fresh = await _submission(context, submission.id)
-        await ask_field(
-            message,
-            context,
-            user,
-            language,
-            fresh,
-            field,
-            editing=dialogue.data.get("editing", False),
-        )
+        if not rules.is_editable(fresh):
+            await tell_submitted(message, context, user, language, fresh)
+            return
+        await message.reply_text(t(language, "apply-changed-meanwhile"))
+        await ask_field(message, context, user, language, fresh, field, editing=editing)
         return
-    if dialogue.data.get("editing"):
+    if editing:
         await send_overview(message, context, user, language, submission)
     else:
         await advance(message, context, user, language, submission)
+
+
+async def answer_taken(
+    message: Message,
+    context: BotContext,
+    user: User,
+    language: str,
+    submission: Submission,
+    field: str,
+    *,
+    editing: bool,
+) -> None:
+    """Another member changed this answer since the question was asked: the typed answer is not
+    saved; show theirs, and ask again (sending it again replaces theirs, knowingly)."""
+    current = submission.answers.get(field)
+    keep = [[(t(language, "apply-keep-answer"), application_data("keep", submission.id, field))]]
+    await message.reply_text(
+        t(
+            language,
+            "apply-answer-taken",
+            field=t(language, f"apply-field-{field}"),
+            current="—" if current is None else str(current),
+        ),
+        reply_markup=inline(keep),
+    )
+    await ask_field(message, context, user, language, submission, field, editing=editing)
+
+
+async def tell_submitted(
+    message: Message, context: BotContext, user: User, language: str, submission: Submission
+) -> None:
+    """The application was submitted (perhaps by another member): nothing changes; say so and
+    show it as it is."""
+    async with context.db.session() as session:
+        call = await session.get(Competition, submission.competition_id)
+        place = await session.get(Municipality, call.municipality_id)
+    when = moment(submission.submitted_at, _zone(place.timezone)) if submission.submitted_at else ""
+    await message.reply_text(
+        t(language, "apply-already-submitted", reference=submission.reference or "", when=when)
+    )
+    await send_overview(message, context, user, language, submission)
 
 
 async def pause(message: Message, context: BotContext, user: User, language: str) -> None:
@@ -668,7 +743,17 @@ async def _on_button(update: Update, context: BotContext) -> None:
     if action != "overview" and not rules.is_open(call, now()):
         await query.answer(t(language, "apply-closed"), show_alert=True)
         return
+    if action == "keep" and not (
+        arg in submission.answers and _on_question(dialogue, submission, arg or "")
+    ):
+        await refuse_button(query, language)  # not the question this user is on any more
+        return
     await query.answer()
+    if action in CHANGES and not rules.is_editable(submission):
+        # Submitted (perhaps by another member, or a second tap on Submit): nothing changes.
+        await drop_buttons(query)
+        await tell_submitted(message, context, user, language, submission)
+        return
     if action == "el":
         key, _, answer = (arg or "").rpartition("-")
         expected = dialogue is not None and dialogue.name == APPLY and dialogue.step == f"el:{key}"
@@ -680,6 +765,14 @@ async def _on_button(update: Update, context: BotContext) -> None:
             await refuse_button(query, language)
             return
         await drop_buttons(query)
+        taken = submission.eligibility.get(key)
+        if taken is not None:  # another member answered it meanwhile: theirs stays
+            if taken != answer:
+                await message.reply_text(
+                    t(language, "apply-eligibility-taken", answer=t(language, f"apply-{taken}"))
+                )
+            await advance(message, context, user, language, submission)
+            return
         await _save_eligibility(
             message, context, user, language, submission, {**submission.eligibility, key: answer}
         )
@@ -705,8 +798,21 @@ async def _on_button(update: Update, context: BotContext) -> None:
         await drop_buttons(query)
         # As read above in this update: nothing has changed it since.
         await send_overview(message, context, user, language, submission)
+    elif action == "keep":
+        # "Keep this answer" after a conflict: go on as if this question were answered.
+        await drop_buttons(query)
+        if dialogue.data.get("editing"):
+            await send_overview(message, context, user, language, submission)
+        else:
+            await advance(message, context, user, language, submission)
     elif action == "submit":
         await drop_buttons(query)
+        if not _seen_as_is(dialogue, submission):
+            # Changed since this user's overview was drawn (by another member): submit only
+            # what they have seen.
+            await message.reply_text(t(language, "apply-check-before-submit"))
+            await send_overview(message, context, user, language, submission)
+            return
         await _submit(message, context, user, language, submission, call)
     elif action == "withdraw":
         await drop_buttons(query)
@@ -719,6 +825,26 @@ async def _on_button(update: Update, context: BotContext) -> None:
         )
     else:
         await refuse_button(query, language)
+
+
+def _on_question(dialogue: Dialogue | None, submission: Submission, field: str) -> bool:
+    return (
+        dialogue is not None
+        and dialogue.name == APPLY
+        and dialogue.step == f"f:{field}"
+        and dialogue.data.get("submission_id") == submission.id
+    )
+
+
+def _seen_as_is(dialogue: Dialogue | None, submission: Submission) -> bool:
+    """Whether the user's last view of the application (its revision, kept with the dialogue's
+    step) is the application as it is now."""
+    return (
+        dialogue is not None
+        and dialogue.name == APPLY
+        and dialogue.data.get("submission_id") == submission.id
+        and dialogue.data.get("revision") == submission.revision
+    )
 
 
 async def _save_eligibility(
@@ -768,9 +894,19 @@ async def _submit(
         # Plain values: a retried numbering rolls the session back and expires loaded rows.
         zone_name, prefix = place.timezone, f"{place.code}-{now().year}-"
         first = await submit_with_reference(
-            session, submission=submission, prefix=prefix, now=now()
+            session,
+            submission=submission,
+            prefix=prefix,
+            now=now(),
+            revision=submission.revision,
         )
-    if not first:  # a double tap: already submitted
+    if not first:  # another member submitted or changed it in the same instant
+        fresh = await _submission(context, submission.id)
+        if not rules.is_editable(fresh):
+            await tell_submitted(message, context, user, language, fresh)
+        else:
+            await message.reply_text(t(language, "apply-check-before-submit"))
+            await send_overview(message, context, user, language, fresh)
         return
     await on_application_changed(context.db, submission_id=submission.id)
     fresh = await _submission(context, submission.id)

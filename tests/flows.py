@@ -201,3 +201,17 @@ async def published_call(
         await session.commit()
         await session.refresh(call)
         return call
+
+
+async def add_member(db: Database, telegram_id: int, organization_id: int, language: str) -> None:
+    """A consenting user made a member of an organization directly (joining by an invitation
+    link has its own tests, tests/test_e2e_members.py)."""
+    from storage.models import Member
+    from storage.queries.users import get_or_create_user, record_consent, set_language
+
+    async with db.session() as session:
+        user, _ = await get_or_create_user(session, telegram_id=telegram_id)
+        await set_language(session, telegram_id=telegram_id, language=language)
+        await record_consent(session, user=user)
+        session.add(Member(user_id=user.id, organization_id=organization_id))
+        await session.commit()

@@ -126,3 +126,39 @@ def submission_problems(
 
 def reference(code: str, year: int, number: int) -> str:
     return f"{code}-{year}-{number:04d}"
+
+
+# -- several members of one organization on one application ---------------------------------
+
+# An application can be changed while it is a draft or withdrawn; a submitted one is what the
+# municipality received (the receipt lists it): withdraw it first to change anything.
+EDITABLE_STATUSES = frozenset({"draft", "withdrawn"})
+
+
+def is_editable(submission: object) -> bool:
+    return submission.status in EDITABLE_STATUSES
+
+
+# What becomes of a typed answer when the application changed since its question was asked.
+SAVE = "save"  # nobody touched this answer: saving it loses nothing of anyone's
+CONFLICT = "conflict"  # another member changed this very answer meanwhile: show it, ask again
+SUBMITTED = "submitted"  # the application was submitted meanwhile: nothing may change
+
+
+def answer_outcome(
+    submission: object, field: str, *, asked_revision: int, seen: object, seen_known: bool
+) -> str:
+    """Whether an answer to `field`, asked when the application was at `asked_revision` and the
+    field held `seen` (`seen_known` False: asked before the bot kept it), may be saved now.
+
+    Other members' changes to other answers do not block it: the save writes on top of the
+    application as read now, so their answers stay. Only a change of this same answer does:
+    the last write must not silently erase theirs."""
+    if not is_editable(submission):
+        return SUBMITTED
+    if submission.revision == asked_revision:
+        return SAVE
+    current = submission.answers.get(field)
+    if seen_known and current == seen:
+        return SAVE
+    return CONFLICT

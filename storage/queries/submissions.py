@@ -86,6 +86,14 @@ async def submission_for(
     return (await session.exec(query)).first()
 
 
+async def submissions_of_organization(
+    session: AsyncSession, *, organization_id: int
+) -> dict[int, Submission]:
+    """The organization's applications, by call id (a call has at most one per organization)."""
+    query = select(Submission).where(Submission.organization_id == organization_id)
+    return {row.competition_id: row for row in (await session.exec(query)).all()}
+
+
 async def own_submission(
     session: AsyncSession, *, submission_id: int, user_id: int
 ) -> Submission | None:
@@ -244,16 +252,25 @@ async def next_reference_number(session: AsyncSession, *, prefix: str) -> int:
 
 
 async def submit_with_reference(
-    session: AsyncSession, *, submission: Submission, prefix: str, now: datetime
+    session: AsyncSession,
+    *,
+    submission: Submission,
+    prefix: str,
+    now: datetime,
+    revision: int | None = None,
 ) -> bool:
     """Draft or withdrawn -> submitted, once, in one transaction. Commits.
 
     The first submission takes the next receipt number (`prefix` + 4 digits); a resubmission
     after withdrawing keeps its number. A second tap finds it submitted and changes nothing
-    (no number is used up)."""
+    (no number is used up). With `revision`, only the application as read at that revision is
+    submitted: if another member saved a change meanwhile, nothing happens either."""
+    condition = [Submission.id == submission.id, Submission.status.in_(("draft", "withdrawn"))]
+    if revision is not None:
+        condition.append(Submission.revision == revision)
     result = await session.exec(
         update(Submission)
-        .where(Submission.id == submission.id, Submission.status.in_(("draft", "withdrawn")))
+        .where(*condition)
         .values(
             status="submitted", submitted_at=now, revision=Submission.revision + 1, updated_at=now
         )

@@ -1,7 +1,7 @@
 ## Browsing calls and applying
 
 apply-no-open-calls = There are no open calls for proposals right now. Subscribe in /subscriptions to hear about new ones.
-apply-calls-title = <b>Open calls for proposals</b> ({ $count }; page { $page } of { $pages }). ⭐ — matches your subscriptions.
+apply-calls-title = <b>Open calls for proposals</b> ({ $count }; page { $page } of { $pages }). ⭐ — matches your subscriptions; 📝 — your organization's draft; ✅ — submitted.
 apply-time-left = ⏳ Time left: { $days } d { $hours } h.
 apply-start = 📝 Apply
 apply-continue = 📝 Continue my application
@@ -106,3 +106,16 @@ qa-item = ❓ { $question }
 qa-published = 💬 A new answer about “{ $title }”:
     ❓ { $question }
     { $answer }
+
+## Several members of one organization on one application
+
+apply-card-ours = 📝 Your organization's application: { $state }, last changed { $when }.
+apply-answer-taken =
+    “{ $field }”: a colleague from your organization answered this question while you were writing, so your answer was not saved. The answer now is:
+    { $current }
+
+    To replace it with yours, send your answer again. To keep this one, tap the button.
+apply-keep-answer = ✔️ Keep this answer
+apply-eligibility-taken = A colleague from your organization has already answered this question: { $answer }. Their answer stays.
+apply-already-submitted = This application has already been submitted (receipt { $reference }, { $when }), perhaps by a colleague from your organization. It is not changed or submitted again. To change it, withdraw it first (before the deadline).
+apply-check-before-submit = A colleague changed the application after you opened it, so it was not submitted. Please check it below and tap “Submit the application” again.
