@@ -138,3 +138,28 @@ def clarification_data(action: str, item_id: int) -> str:
 def parse_clarification(data: str | None) -> tuple[str, int] | None:
     match = _CLARIFICATION.match(data or "")
     return (match["action"], int(match["id"])) if match else None
+
+
+_MEMBERS = re.compile(r"^mb:(?P<action>list|inv|rm|rmok):(?P<id>\d{1,9})$")
+_JOIN = re.compile(r"^mj:(?P<answer>yes|no)$")
+
+
+def members_data(action: str, item_id: int) -> str:
+    """An organization's members: "list" and "inv" name the organization, "rm" and "rmok" the
+    member (the handler takes the organization from the database, never from here)."""
+    return f"mb:{action}:{item_id}"
+
+
+def parse_members(data: str | None) -> tuple[str, int] | None:
+    match = _MEMBERS.match(data or "")
+    return (match["action"], int(match["id"])) if match else None
+
+
+def join_data(answer: str) -> str:
+    """The answer to an invitation to join an organization (the dialogue holds the link)."""
+    return f"mj:{answer}"
+
+
+def parse_join(data: str | None) -> str | None:
+    match = _JOIN.match(data or "")
+    return match["answer"] if match else None

@@ -8,12 +8,13 @@ from telegram.constants import ChatMemberStatus
 
 from bot.context import BotContext
 from bot.i18n import t
+from bot.members import membership_key, tell_members
 from bot.reminders import on_user_changed
 from handlers.callbacks import forget_data, parse_forget
 from handlers.common import current_user, drop_buttons, language_of, refuse_button
 from handlers.keyboards import inline, main_menu
 from storage.queries.dialogues import end_dialogue
-from storage.queries.organizations import member_count, organization_of
+from storage.queries.organizations import member_count, membership_of, organization_of
 from storage.queries.users import delete_user, get_user, set_flags
 
 
@@ -58,13 +59,22 @@ async def on_forget_button(update: Update, context: BotContext) -> None:
     async with context.db.session() as session:
         user = await get_user(session, telegram_id=update.effective_user.id)
         if user is not None:
+            member = await membership_of(session, user_id=user.id)
             organization = await organization_of(session, user_id=user.id)
-            # The organization's profile goes too unless another member still acts for it.
-            if (
-                organization is not None
-                and await member_count(session, organization_id=organization.id) == 1
-            ):
-                await session.delete(organization)
+            # The organization's profile goes too unless another member still acts for it;
+            # then they are told this one has left.
+            if organization is not None:
+                if await member_count(session, organization_id=organization.id) == 1:
+                    await session.delete(organization)
+                else:
+                    await tell_members(
+                        session,
+                        organization,
+                        except_user_id=user.id,
+                        key="member-left-notice",
+                        dedupe=f"mrm:{membership_key(member)}",
+                        name=member.display_name or "—",
+                    )
             await delete_user(session, user=user)
     await query.message.reply_text(t(language, "forget-done"), reply_markup=ReplyKeyboardRemove())
 

@@ -10,7 +10,7 @@ from bot.context import BotContext
 from bot.i18n import t, translator
 from bot.rules import profile as rules
 from bot.rules.validation import DESCRIPTION_MAX, DESCRIPTION_MIN, NAME_MAX, NAME_MIN, Invalid
-from handlers import subscriptions
+from handlers import members, subscriptions
 from handlers.callbacks import (
     parse_profile_choice,
     parse_profile_edit,
@@ -24,7 +24,9 @@ from storage.queries.dialogues import end_dialogue, get_dialogue, save_dialogue
 from storage.queries.organizations import (
     create_organization,
     inn_taken,
+    membership_of,
     organization_of,
+    set_display_name,
     update_organization,
 )
 from storage.queries.places import get_municipality, list_municipalities
@@ -45,7 +47,13 @@ async def open_profile(update: Update, context: BotContext) -> None:
     """/profile: the saved card with edit buttons, or the questions (after consent)."""
     user, language = await current_user(update, context)
     async with context.db.session() as session:
-        organization = await organization_of(session, user_id=user.id)
+        member = await membership_of(session, user_id=user.id)
+        organization = None
+        if member is not None:
+            organization = await session.get(Organization, member.organization_id)
+            # The name the organization's other members see in its members list.
+            name = members.name_of(update.effective_user)
+            await set_display_name(session, member=member, name=name)
     if organization is not None:
         await send_card(update.effective_message, context, language, organization)
     elif user.consent_at is None:
@@ -223,7 +231,9 @@ async def send_card(
         + "\n\n"
         + t(language, "profile-card-hint")
     )
-    await message.reply_text(text, reply_markup=inline(_edit_buttons(language, profile_edit_data)))
+    rows = _edit_buttons(language, profile_edit_data)
+    rows.append(members.members_button(language, organization.id))
+    await message.reply_text(text, reply_markup=inline(rows))
 
 
 # -- answers --------------------------------------------------------------------------------
@@ -447,7 +457,11 @@ async def _on_summary(
         place = await get_municipality(session, slug=data["municipality"])
         values = {field: data[field] for field in rules.FIELDS if field != "municipality"}
         organization = await create_organization(
-            session, user_id=user.id, values={**values, "municipality_id": place.id}
+            session,
+            user_id=user.id,
+            values={**values, "municipality_id": place.id},
+            # A private chat's name is its user's: the members list shows it.
+            display_name=members.name_of(message.chat),
         )
         await end_dialogue(session, user_id=user.id)
     await message.reply_text(t(language, "profile-saved"), reply_markup=main_menu(language))

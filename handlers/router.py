@@ -10,6 +10,7 @@ from handlers import (
     channels,
     clarifications,
     commission,
+    members,
     polls,
     profile,
     report_review,
@@ -64,6 +65,8 @@ async def on_message(update: Update, context: BotContext) -> None:
         await reports.on_message(update, context, user, dialogue)
     elif dialogue is not None and dialogue.name in report_review.DIALOGUES:
         await report_review.on_message(update, context, user, dialogue)
+    elif dialogue is not None and dialogue.name in members.DIALOGUES:
+        await members.on_message(update, context, user, dialogue)
     elif text is not None:
         await start.unknown_text(update, context)
     else:
@@ -105,5 +108,8 @@ async def cancel_command(update: Update, context: BotContext) -> None:
         return
     if dialogue.name in report_review.DIALOGUES:
         await report_review.cancel(update.effective_message, context, user, language)
+        return
+    if dialogue.name in members.DIALOGUES:
+        await members.cancel(update.effective_message, context, user, language)
         return
     await profile.cancel(update.effective_message, context, user, language, dialogue)

@@ -7,7 +7,7 @@ from telegram import Message, Update
 from bot.context import BotContext
 from bot.i18n import resolve_language, t
 from bot.rules.deeplinks import parse_payload
-from handlers import applications, profile, reports, staff, wizard
+from handlers import applications, members, profile, reports, staff, wizard
 from handlers.callbacks import parse_language_choice, subscribe_link_data, subscription_data
 from handlers.common import current_user, edit_quietly, language_of, refuse_button
 from handlers.keyboards import inline, language_keyboard, main_menu
@@ -43,6 +43,9 @@ async def start(update: Update, context: BotContext) -> None:
     if dialogue is not None and dialogue.name in reports.DIALOGUES:
         await reports.resume(message, context, user, language, dialogue)
         return
+    if dialogue is not None and dialogue.name in members.DIALOGUES:
+        await members.resume(message, context, user, language, dialogue)
+        return
 
     name = update.effective_user.first_name
     if user.language is None:
@@ -68,6 +71,9 @@ async def open_deep_link(
     message = update.effective_message
     if link.kind == "invitation":
         await staff.redeem(message, context, user, language, link.key)
+        return True
+    if link.kind == "join":  # a colleague's invitation to their organization
+        await members.open_invitation(message, context, user, language, link.key)
         return True
     if link.kind == "competition":
         return await show_public_call(message, context, user, language, int(link.key))

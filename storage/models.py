@@ -132,7 +132,8 @@ class Organization(SQLModel, table=True):
 
 
 class Member(SQLModel, table=True):
-    """A Telegram user acting for an organization; a user leads at most one."""
+    """A Telegram user acting for an organization; a user acts for at most one, an organization
+    may have several (the one who registered it, and colleagues who joined by an invitation)."""
 
     __tablename__ = "members"
 
@@ -147,8 +148,37 @@ class Member(SQLModel, table=True):
             Integer, ForeignKey("organizations.id", ondelete="CASCADE"), index=True, nullable=False
         )
     )
+    # The member's name in Telegram, shown to the organization's other members (members list).
+    display_name: str | None = Field(default=None, max_length=64)
     created_at: datetime = Field(
         default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
+    )
+
+
+class MemberInvitation(SQLModel, table=True):
+    """A one-time link a member sends a colleague to join the organization (bot/members.py)."""
+
+    __tablename__ = "member_invitations"
+
+    id: int | None = Field(default=None, primary_key=True)
+    token: str = Field(max_length=40, unique=True, index=True)
+    organization_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("organizations.id", ondelete="CASCADE"), index=True, nullable=False
+        )
+    )
+    invited_by_user_id: int | None = Field(
+        default=None,
+        sa_column=Column(Integer, ForeignKey("users.id", ondelete="SET NULL"), nullable=True),
+    )
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
+    )
+    expires_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    used_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
+    used_by_user_id: int | None = Field(
+        default=None,
+        sa_column=Column(Integer, ForeignKey("users.id", ondelete="SET NULL"), nullable=True),
     )
 
 

@@ -2,11 +2,13 @@
 
 For every action in `bot.rules.access.ACTIONS` and every kind of user — a platform admin, each
 role of Karakol, staff and an admin of another municipality (Batken), an NCO user without a
-role — the probes below try the action on Karakol's records the way a client can: commands, and
-callback data forged onto a real message. Each probe reports whether the action was carried
-out on Karakol (from the database and the bot's replies), and that must equal what the table
-says. A new action in ACTIONS without a probe here fails `test_every_action_has_a_probe`:
-add a probe (a click or a command and what it changes) to PROBES.
+role, a member of a Karakol NCO and a member of another NCO — the probes below try the action on
+Karakol's records the way a client can: commands, and callback data forged onto a real message.
+The NCO's own actions (`ORGANIZATION_ACTIONS`: its members) are tried on that NCO the same
+way. Each probe reports whether the action was carried out (from the database and the bot's
+replies), and that must equal what the table says. A new action in ACTIONS or
+ORGANIZATION_ACTIONS without a probe here fails `test_every_action_has_a_probe`: add a probe
+(a click or a command and what it changes) to PROBES.
 
 docs/security.md shows the same table for people; `test_the_documented_table_is_the_table`
 keeps it in step with ACTIONS."""
@@ -28,7 +30,7 @@ from telegram.ext import Application
 
 from bot.i18n import t
 from bot.polls import start_poll
-from bot.rules.access import ACTIONS, Role
+from bot.rules.access import ACTIONS, ORGANIZATION_ACTIONS, Role
 from sandbox import SandboxClient, SandboxUser, StandIn
 from storage.db import Database
 from storage.models import (
@@ -39,7 +41,10 @@ from storage.models import (
     Competition,
     Dialogue,
     Invitation,
+    Member,
+    MemberInvitation,
     Municipality,
+    Organization,
     Poll,
     PollOption,
     ReportDue,
@@ -61,6 +66,7 @@ pytestmark = pytest.mark.bad_input
 HOME = "karakol"
 ELSEWHERE = "batken"
 PLATFORM_ADMIN_ID = 40_000
+TARGET_NCO, OTHER_NCO = "Target NCO", "Other NCO"  # both in Karakol
 
 
 @dataclass(frozen=True)
@@ -70,9 +76,13 @@ class Actor:
     role: Role | None = None
     municipality: str | None = None
     platform_admin: bool = False
+    nco: str | None = None  # TARGET_NCO or OTHER_NCO: the organization the user is a member of
 
     def may(self, action: str) -> bool:
-        """What the table says this actor may do on the home municipality's records."""
+        """What the tables say this actor may do on the home municipality's records (and on
+        the target NCO's, for an organization's actions)."""
+        if action in ORGANIZATION_ACTIONS:
+            return self.nco == TARGET_NCO  # its members only: no role, not even a platform admin
         if self.platform_admin:
             return True
         return self.municipality == HOME and self.role in ACTIONS[action]
@@ -85,6 +95,8 @@ def actors() -> list[Actor]:
         found.append(Actor(f"{role.value} of {HOME}", 40_100 + number, role, HOME))
         found.append(Actor(f"{role.value} of {ELSEWHERE}", 40_200 + number, role, ELSEWHERE))
     found.append(Actor("NCO user", 40_300))
+    found.append(Actor("member of the NCO", 40_301, nco=TARGET_NCO))
+    found.append(Actor("member of another NCO", 40_302, nco=OTHER_NCO))
     return found
 
 
@@ -101,6 +113,7 @@ class Scene:
         self.anchor = anchor  # a real bot message in the actor's chat, for forged clicks
         self.mismatches: list[str] = []
         self.applicants = 0
+        self.target: Organization | None = None  # the NCO whose own actions are tried
 
     async def published(self) -> Competition:
         return await published_call(self.db, HOME, "women", "Clean streets")
@@ -551,6 +564,48 @@ async def channel_remove(scene: Scene) -> bool:
     return scene.agree("ch:off", seen, cleared)
 
 
+async def members_list(scene: Scene) -> bool:
+    return await scene.click(f"mb:list:{scene.target.id}")
+
+
+async def members_on_profile(scene: Scene) -> bool:
+    """/profile: the card of the user's own organization, with its members button."""
+    return f"mb:list:{scene.target.id}" in _buttons(await scene.command("/profile"))
+
+
+async def invite_member(scene: Scene) -> bool:
+    before = await scene.count(MemberInvitation, organization_id=scene.target.id)
+    seen = await scene.click(f"mb:inv:{scene.target.id}")
+    after = await scene.count(MemberInvitation, organization_id=scene.target.id)
+    return scene.agree("mb:inv", seen, after == before + 1)
+
+
+async def colleague(scene: Scene) -> Member:
+    """Another member of the target NCO (never the last one), to be removed."""
+    scene.applicants += 1
+    async with scene.db.session() as session:
+        user, _ = await get_or_create_user(
+            session, telegram_id=63_000_000 + scene.user.id % 1000 * 100 + scene.applicants
+        )
+        member = Member(user_id=user.id, organization_id=scene.target.id, display_name="Colleague")
+        session.add(member)
+        await session.commit()
+        await session.refresh(member)
+        return member
+
+
+async def ask_to_remove_member(scene: Scene) -> bool:
+    member = await colleague(scene)
+    return await scene.click(f"mb:rm:{member.id}")
+
+
+async def remove_member(scene: Scene) -> bool:
+    member = await colleague(scene)
+    seen = await scene.click(f"mb:rmok:{member.id}")
+    gone = await scene.count(Member, id=member.id) == 0
+    return scene.agree("mb:rmok", seen, gone)
+
+
 Probe = Callable[[Scene], Awaitable[bool]]
 
 PROBES: dict[str, list[Probe]] = {
@@ -583,6 +638,10 @@ PROBES: dict[str, list[Probe]] = {
     "channel.set": [channel_screen, channel_command, channel_remove],
     "monitoring.view": [monitoring_place, monitoring_call],
     "audit.view": [audit_page, audit_command],
+    # An NCO's own actions, on the target NCO.
+    "member.view": [members_list, members_on_profile],
+    "member.invite": [invite_member],
+    "member.remove": [ask_to_remove_member, remove_member],
 }
 # Actions in the table that no handler offers yet (nothing to try through the bot). The test
 # below fails as soon as a handler mentions one: then it needs a probe above.
@@ -592,9 +651,10 @@ NOT_REACHABLE: dict[str, str] = {}
 def test_every_action_has_a_probe() -> None:
     """A new action in ACTIONS needs a probe above; a probe for a removed action goes too."""
     covered = set(PROBES) | set(NOT_REACHABLE)
-    assert covered == set(ACTIONS), (
-        f"actions without a probe: {sorted(set(ACTIONS) - covered)}; "
-        f"probes without an action: {sorted(covered - set(ACTIONS))}"
+    every = set(ACTIONS) | ORGANIZATION_ACTIONS
+    assert covered == every, (
+        f"actions without a probe: {sorted(every - covered)}; "
+        f"probes without an action: {sorted(covered - every)}"
     )
     handlers_source = "\n".join(
         path.read_text(encoding="utf-8")
@@ -605,23 +665,35 @@ def test_every_action_has_a_probe() -> None:
 
 
 def test_the_documented_table_is_the_table() -> None:
-    """docs/security.md lists every action with exactly the roles ACTIONS gives it."""
+    """docs/security.md lists every action with exactly the roles ACTIONS gives it, and the
+    NCO's own actions (its second table) as its members' only."""
     text = (Path(__file__).parent.parent / "docs" / "security.md").read_text(encoding="utf-8")
-    rows = re.findall(r"^\| `([a-z_.]+)` \|(.*)\|\s*$", text, flags=re.MULTILINE)
-    header = re.search(r"^\| action \|(.*)\|\s*$", text, flags=re.MULTILINE)
-    assert header, "docs/security.md has no access table"
+    municipal, _, organizational = text.partition("| NCO action |")
+    expected = {
+        action: {role.value for role in roles} | {"platform admin"}
+        for action, roles in ACTIONS.items()
+    }
+    assert _documented(municipal, "| action |") == expected
+    assert _documented("| NCO action |" + organizational, "| NCO action |") == {
+        action: {"member of the organization"} for action in ORGANIZATION_ACTIONS
+    }
+
+
+def _documented(text: str, header_start: str) -> dict[str, set[str]]:
+    """The first table starting with `header_start`: action -> the columns marked ✅."""
+    header = re.search(
+        rf"^{re.escape(header_start)}(.*)\|\s*$((?:\n\|.*)*)", text, flags=re.MULTILINE
+    )
+    assert header, f"docs/security.md has no table {header_start!r}"
     columns = [cell.strip() for cell in header.group(1).split("|")]
+    rows = re.findall(r"^\| `([a-z_.]+)` \|(.*)\|\s*$", header.group(2), flags=re.MULTILINE)
     documented = {}
     for action, cells in rows:
         marks = [cell.strip() for cell in cells.split("|")][: len(columns)]
         documented[action] = {
             column for column, mark in zip(columns, marks, strict=False) if mark == "✅"
         }
-    expected = {
-        action: {role.value for role in roles} | {"platform admin"}
-        for action, roles in ACTIONS.items()
-    }
-    assert documented == expected
+    return documented
 
 
 @pytest.fixture
@@ -637,7 +709,7 @@ async def admin_bot(
     assert problems == []
 
 
-async def _prepare(db: Database, actor: Actor) -> None:
+async def _prepare(db: Database, actor: Actor, ncos: dict[str, Organization]) -> None:
     async with db.session() as session:
         user, _ = await get_or_create_user(session, telegram_id=actor.telegram_id)
         await set_language(session, telegram_id=actor.telegram_id, language="en")
@@ -645,6 +717,33 @@ async def _prepare(db: Database, actor: Actor) -> None:
             place = await get_municipality(session, slug=actor.municipality)
             session.add(StaffRole(user_id=user.id, municipality_id=place.id, role=actor.role))
             await session.commit()
+        if actor.nco is not None:
+            user.consent_at = utcnow()
+            session.add(Member(user_id=user.id, organization_id=ncos[actor.nco].id))
+            await session.commit()
+
+
+async def _ncos(db: Database, home: Municipality) -> dict[str, Organization]:
+    """Two NCOs of Karakol, each with a founding member who is none of the actors."""
+    found = {}
+    async with db.session() as session:
+        for number, name in enumerate((TARGET_NCO, OTHER_NCO)):
+            founder, _ = await get_or_create_user(session, telegram_id=40_400 + number)
+            organization = Organization(
+                name=name,
+                legal_form="public_foundation",
+                inn=f"0000000000040{number}",
+                municipality_id=home.id,
+                phone="+996700000000",
+                description="An NCO whose own actions the matrix tries.",
+            )
+            session.add(organization)
+            await session.flush()
+            session.add(Member(user_id=founder.id, organization_id=organization.id))
+            await session.commit()
+            await session.refresh(organization)
+            found[name] = organization
+    return found
 
 
 async def test_every_action_for_every_kind_of_user_through_the_handlers(
@@ -652,14 +751,16 @@ async def test_every_action_for_every_kind_of_user_through_the_handlers(
 ) -> None:
     async with seeded_database.session() as session:
         home = await get_municipality(session, slug=HOME)
+    ncos = await _ncos(seeded_database, home)
     cells = failures = 0
     problems: list[str] = []
     for actor in actors():
-        await _prepare(seeded_database, actor)
+        await _prepare(seeded_database, actor, ncos)
         user = sandbox.user(actor.telegram_id, first_name=actor.name.split()[0])
         await user.send("/help")
         anchor = (await settle(user))[0].message_id
         scene = Scene(admin_bot, seeded_database, user, home, anchor)
+        scene.target = ncos[TARGET_NCO]
         for action, probes in PROBES.items():
             cells += 1  # one cell per (kind of user, reachable action)
             expected = actor.may(action)
@@ -676,7 +777,8 @@ async def test_every_action_for_every_kind_of_user_through_the_handlers(
         problems += [f"{actor.name}: {m}" for m in scene.mismatches]
     _record_figures(cells, failures)
     assert problems == [], "\n".join(problems)
-    assert cells == len(actors()) * (len(ACTIONS) - len(NOT_REACHABLE))
+    every = len(ACTIONS) + len(ORGANIZATION_ACTIONS)
+    assert cells == len(actors()) * (every - len(NOT_REACHABLE))
 
 
 def _record_figures(cells: int, failures: int) -> None:

@@ -15,6 +15,7 @@ from bot.rules.deeplinks import DeepLink, link, municipality_payload, parse_payl
         ("m-karakol", DeepLink("municipality", "karakol")),
         ("m-kochkor-ata", DeepLink("municipality", "kochkor-ata")),
         ("c-42", DeepLink("competition", "42")),
+        ("j-" + "Ab1_-" * 5, DeepLink("join", "Ab1_-" * 5)),
     ],
 )
 def test_known_payloads(payload: str, expected: DeepLink) -> None:
@@ -35,6 +36,9 @@ def test_known_payloads(payload: str, expected: DeepLink) -> None:
         "c-1 2",
         "m-каракол",
         "c-99999999999",
+        "j-short",
+        "j-" + "a" * 41,
+        "j-abc.defghijklmnopqrs",
     ],
 )
 @pytest.mark.bad_input

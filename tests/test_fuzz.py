@@ -52,6 +52,7 @@ KNOWN_COMMANDS = {
 ALWAYS_VALID = ("lang:", "fg:", "dl:sub:")
 PREFIXES = ["st:", "wz:", "ap:", "qa:", "sb:", "pf:", "po:", "po:edit:", "st:call:", "qa:ans:"]
 PREFIXES += ["se:", "se:home:", "se:ok:", "cm:", "cm:call:", "pl:", "pl:r:", "pl:a:", "mo:", "au:"]
+PREFIXES += ["mb:", "mb:list:", "mb:rmok:", "mj:"]
 
 # -- what the bot did ---------------------------------------------------------------------------
 

@@ -58,6 +58,12 @@ ACTIONS: dict[str, frozenset[Role]] = {
     "monitoring.view": frozenset({Role.CONSULTANT}),
 }
 
+# Actions a member of an NCO takes for their own organization (bot/members.py), with the
+# organization taken from the record acted on (the organization, or the member to remove).
+# Only the organization's members hold them: no municipal role grants them, not even a platform
+# admin's, because staff must never act for an applicant (nor let themselves into one).
+ORGANIZATION_ACTIONS: frozenset[str] = frozenset({"member.view", "member.invite", "member.remove"})
+
 # Roles an inviter may hand out: municipal admins invite staff and commission members; only
 # platform admins create municipal admins.
 INVITABLE_BY_MUNICIPAL_ADMIN = frozenset({Role.STAFF, Role.COMMISSION})
@@ -70,6 +76,7 @@ class Actor:
     user_id: int
     is_platform_admin: bool = False
     roles: dict[int, frozenset[Role]] = field(default_factory=dict)  # municipality id -> roles
+    organization_id: int | None = None  # the NCO the user acts for (members), if any
 
     def municipalities_for(self, action: str) -> set[int]:
         """Municipalities where this actor holds a role for `action` (not counting admin rights)."""
@@ -89,6 +96,13 @@ def can(actor: Actor, action: str, municipality_id: int | None) -> bool:
     if municipality_id is None:
         return False
     return bool(actor.roles.get(municipality_id, frozenset()) & ACTIONS[action])
+
+
+def can_act_for(actor: Actor, action: str, organization_id: int | None) -> bool:
+    """Whether the actor may take an organization's action on that organization."""
+    if action not in ORGANIZATION_ACTIONS:
+        raise KeyError(f"unknown organization action {action!r}")
+    return organization_id is not None and actor.organization_id == organization_id
 
 
 def may_invite(actor: Actor, role: Role, municipality_id: int) -> bool:

@@ -12,11 +12,12 @@ _MUNICIPALITY = re.compile(r"^m-(?P<slug>[a-z0-9][a-z0-9_-]{1,31})$")
 _COMPETITION = re.compile(r"^c-(?P<id>[1-9][0-9]{0,8})$")
 _INVITATION = re.compile(r"^i-(?P<token>[A-Za-z0-9_-]{16,40})$")
 _POLL = re.compile(r"^p-(?P<id>[1-9][0-9]{0,8})$")
+_JOIN = re.compile(r"^j-(?P<token>[A-Za-z0-9_-]{16,40})$")  # a colleague joins an NCO
 
 
 @dataclass(frozen=True)
 class DeepLink:
-    kind: Literal["municipality", "competition", "invitation", "poll"]
+    kind: Literal["municipality", "competition", "invitation", "poll", "join"]
     key: str
 
 
@@ -31,6 +32,8 @@ def parse_payload(payload: str) -> DeepLink | None:
         return DeepLink("invitation", match["token"])
     if match := _POLL.match(payload):
         return DeepLink("poll", match["id"])
+    if match := _JOIN.match(payload):
+        return DeepLink("join", match["token"])
     return None
 
 
@@ -49,6 +52,11 @@ def poll_payload(poll_id: int) -> str:
 
 def invitation_payload(token: str) -> str:
     return f"i-{token}"
+
+
+def join_payload(token: str) -> str:
+    """A member's invitation of a colleague to their organization (bot/members.py)."""
+    return f"j-{token}"
 
 
 def link(bot_username: str, payload: str) -> str:

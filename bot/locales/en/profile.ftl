@@ -22,7 +22,7 @@ dialogue-nothing-before = This is the first question.
 consent-text =
     Before we start, your consent is needed.
 
-    To send you calls for proposals and to let you apply, SSP Bot stores: your Telegram account number, the language you chose, your organization's details (name, legal form, INN, municipality, phone, e-mail, description) and your subscriptions. The staff of a municipality see your organization's details only when you apply to its call.
+    To send you calls for proposals and to let you apply, SSP Bot stores: your Telegram account number and name (shown only to the other members of your organization), the language you chose, your organization's details (name, legal form, INN, municipality, phone, e-mail, description) and your subscriptions. The staff of a municipality see your organization's details only when you apply to its call.
 
     You can change your details in /profile and delete them at any time with /forget. Do you agree?
 consent-yes = ✅ I agree
