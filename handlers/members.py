@@ -20,7 +20,7 @@ from bot.i18n import t
 from bot.rules import members as rules
 from bot.rules.access import Actor, can_act_for
 from handlers.callbacks import join_data, members_data, parse_join, parse_members
-from handlers.common import current_user, drop_buttons, refuse_button
+from handlers.common import current_user, drop_buttons, leaves_dialogue, refuse_button
 from handlers.keyboards import inline, main_menu
 from storage.models import Dialogue, Member, Municipality, Organization, User
 from storage.queries.dialogues import end_dialogue, get_dialogue, save_dialogue
@@ -257,8 +257,11 @@ async def on_join_button(update: Update, context: BotContext) -> None:
 
 
 async def on_message(update: Update, context: BotContext, user: User, dialogue: Dialogue) -> None:
-    """Anything typed while the offer waits for its buttons."""
+    """Anything typed while the offer waits for its buttons (Cancel or Back: no, thanks)."""
     language = user.language or (await current_user(update, context))[1]
+    if leaves_dialogue(update.effective_message.text):
+        await cancel(update.effective_message, context, user, language)
+        return
     await update.effective_message.reply_text(t(language, "invalid-use-buttons"))
 
 
