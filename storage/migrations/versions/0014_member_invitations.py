@@ -1,7 +1,7 @@
 """member invitations: colleagues join an organization by a one-time link
 
-Revision ID: 0013_member_invitations
-Revises: 0012_municipality_channels
+Revision ID: 0014_member_invitations
+Revises: 0013_channel_lost
 Create Date: 2026-11-24 09:00:00.000000
 """
 
@@ -13,8 +13,8 @@ from alembic import op
 
 import storage.types
 
-revision: str = "0013_member_invitations"
-down_revision: str | None = "0012_municipality_channels"
+revision: str = "0014_member_invitations"
+down_revision: str | None = "0013_channel_lost"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
