@@ -182,7 +182,13 @@ async def _write_cast(session: AsyncSession, municipality_id: int, now: datetime
             session.add(organization)
             await session.flush()
             organizations[persona.telegram_id] = organization
-            session.add(Member(user_id=user.id, organization_id=organization.id))
+            session.add(
+                Member(
+                    user_id=user.id,
+                    organization_id=organization.id,
+                    display_name=persona.first_name,  # as in the members list (/profile)
+                )
+            )
         if persona.topics is not None:
             wanted = [None] if not persona.topics else [topics[slug] for slug in persona.topics]
             for topic_id in wanted:
