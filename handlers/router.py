@@ -24,6 +24,32 @@ from handlers.common import all_texts
 from storage.queries.dialogues import get_dialogue, user_and_dialogue
 from storage.queries.users import get_user
 
+# Each dialogue's module: the names of its dialogues, what handles a typed answer, and what
+# /cancel does there (an application or a report is paused, its answers kept; the others end).
+# The profile and the call wizard come first; their /cancel also needs the dialogue (below).
+DIALOGUE_OWNERS = (
+    (profile.DIALOGUES, profile.on_message, None),
+    (wizard.DIALOGUES, wizard.on_message, None),
+    ({applications.APPLY}, applications.on_message, applications.pause),
+    (clarifications.DIALOGUES, clarifications.on_message, clarifications.cancel),
+    (selection.DIALOGUES, selection.on_message, selection.cancel),
+    (commission.DIALOGUES, commission.on_message, commission.cancel),
+    (polls.DIALOGUES, polls.on_message, polls.cancel),
+    (channels.DIALOGUES, channels.on_message, channels.cancel),
+    (reports.DIALOGUES, reports.on_message, reports.pause),
+    (report_review.DIALOGUES, report_review.on_message, report_review.cancel),
+    (members.DIALOGUES, members.on_message, members.cancel),
+)
+
+
+def _owner(dialogue, what: str):
+    """The dialogue's typed-answer handler ("on_message") or its /cancel ("leave"), or None."""
+    for names, on_message, leave in DIALOGUE_OWNERS:
+        if dialogue.name in names:
+            return on_message if what == "on_message" else leave
+    return None
+
+
 # Main-menu buttons (in any language) and what they open.
 MENU_ACTIONS = {
     "menu-profile": profile.open_profile,
@@ -47,26 +73,9 @@ async def on_message(update: Update, context: BotContext) -> None:
         if dialogue is not None and dialogue.name == applications.APPLY:
             await applications.on_message(update, context, user, dialogue)
             return
-    if dialogue is not None and dialogue.name in profile.DIALOGUES:
-        await profile.on_message(update, context, user, dialogue)
-    elif dialogue is not None and dialogue.name in wizard.DIALOGUES:
-        await wizard.on_message(update, context, user, dialogue)
-    elif dialogue is not None and dialogue.name in clarifications.DIALOGUES:
-        await clarifications.on_message(update, context, user, dialogue)
-    elif dialogue is not None and dialogue.name in selection.DIALOGUES:
-        await selection.on_message(update, context, user, dialogue)
-    elif dialogue is not None and dialogue.name in commission.DIALOGUES:
-        await commission.on_message(update, context, user, dialogue)
-    elif dialogue is not None and dialogue.name in polls.DIALOGUES:
-        await polls.on_message(update, context, user, dialogue)
-    elif dialogue is not None and dialogue.name in channels.DIALOGUES:
-        await channels.on_message(update, context, user, dialogue)
-    elif dialogue is not None and dialogue.name in reports.DIALOGUES:
-        await reports.on_message(update, context, user, dialogue)
-    elif dialogue is not None and dialogue.name in report_review.DIALOGUES:
-        await report_review.on_message(update, context, user, dialogue)
-    elif dialogue is not None and dialogue.name in members.DIALOGUES:
-        await members.on_message(update, context, user, dialogue)
+    handler = _owner(dialogue, "on_message") if dialogue is not None else None
+    if handler is not None:
+        await handler(update, context, user, dialogue)
     elif text is not None:
         await start.unknown_text(update, context)
     else:
@@ -82,34 +91,10 @@ async def cancel_command(update: Update, context: BotContext) -> None:
         await start.unknown_text(update, context)
         return
     language = user.language or context.settings.default_language
+    message = update.effective_message
     if dialogue.name in wizard.DIALOGUES:
-        await wizard.cancel_dialogue(update.effective_message, context, user, language, dialogue)
-        return
-    if dialogue.name == applications.APPLY:
-        await applications.pause(update.effective_message, context, user, language)
-        return
-    if dialogue.name in clarifications.DIALOGUES:
-        await clarifications.cancel(update.effective_message, context, user, language)
-        return
-    if dialogue.name in selection.DIALOGUES:
-        await selection.cancel(update.effective_message, context, user, language)
-        return
-    if dialogue.name in commission.DIALOGUES:
-        await commission.cancel(update.effective_message, context, user, language)
-        return
-    if dialogue.name in polls.DIALOGUES:
-        await polls.cancel(update.effective_message, context, user, language)
-        return
-    if dialogue.name in channels.DIALOGUES:
-        await channels.cancel(update.effective_message, context, user, language)
-        return
-    if dialogue.name in reports.DIALOGUES:
-        await reports.pause(update.effective_message, context, user, language)
-        return
-    if dialogue.name in report_review.DIALOGUES:
-        await report_review.cancel(update.effective_message, context, user, language)
-        return
-    if dialogue.name in members.DIALOGUES:
-        await members.cancel(update.effective_message, context, user, language)
-        return
-    await profile.cancel(update.effective_message, context, user, language, dialogue)
+        await wizard.cancel_dialogue(message, context, user, language, dialogue)
+    elif dialogue.name in profile.DIALOGUES or (leave := _owner(dialogue, "leave")) is None:
+        await profile.cancel(message, context, user, language, dialogue)
+    else:
+        await leave(message, context, user, language)
