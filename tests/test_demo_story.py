@@ -7,7 +7,8 @@ due at the start, and the reports' reminders due within days when the helpers ru
 from __future__ import annotations
 
 from collections import Counter
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlmodel import select
 
@@ -137,14 +138,23 @@ async def test_receipt_numbers_come_from_the_counter_so_the_next_is_new(
     assert f"KRK-{year}-{following:04d}" not in references
 
 
+def first_midday_after(moment: datetime, zone: str = "Asia/Bishkek") -> datetime:
+    """12:00 local on the day of `moment`, or of the next day if that has passed: a time outside
+    the quiet hours (21:00-08:00), whatever the time of day the test runs at."""
+    local = moment.astimezone(ZoneInfo(zone))
+    midday = local.replace(hour=12, minute=0, second=0, microsecond=0)
+    return midday if midday >= local else midday + timedelta(days=1)
+
+
 async def test_the_reports_reminders_fall_due_within_days(database: Database) -> None:
-    """What the helpers' "Run due reminders now" shows: within 96 hours, Dinara's second
-    overdue reminder and the escalation to the staff; nothing for Aigerim yet."""
+    """What the helpers' "Run due reminders now" shows: within 96 hours (run at the midday
+    after, since in the quiet hours nothing is sent), Dinara's second overdue reminder and the
+    escalation to the staff; nothing for Aigerim yet (her report is due in 6 days)."""
     await prepare_demo_database(database)
     async with database.session() as session:
         before = {row.id for row in (await session.exec(select(OutboxMessage))).all()}
     worker = ReminderWorker(database, default_language="en")
-    done = await worker.run_until_idle(now=utcnow() + timedelta(hours=96))
+    done = await worker.run_until_idle(now=first_midday_after(utcnow() + timedelta(hours=96)))
     assert done["sent"] == 2, done
     async with database.session() as session:
         new = [
