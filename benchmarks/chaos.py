@@ -42,7 +42,7 @@ from sqlalchemy import create_engine, insert, select, text
 from sqlalchemy.engine import make_url
 
 from sandbox import StandIn
-from storage.db import Database, async_database_url
+from storage.db import Database, async_database_url, sync_database_url
 from storage.migrate import upgrade_database
 from storage.models import Broadcast, Competition, Municipality, Reminder, User
 from storage.queries.outbox import enqueue_many
@@ -56,7 +56,7 @@ BOT = "from bot.cli import main; raise SystemExit(main(['run']))"
 
 
 def _reset_postgres(url: str) -> None:
-    engine = create_engine(async_database_url(url), isolation_level="AUTOCOMMIT")
+    engine = create_engine(sync_database_url(url), isolation_level="AUTOCOMMIT")
     with engine.connect() as connection:
         connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
         connection.execute(text("CREATE SCHEMA public"))

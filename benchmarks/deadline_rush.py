@@ -71,7 +71,7 @@ from sqlmodel import func, select
 from bot.i18n import t
 from sandbox import StandIn
 from sandbox import users as actions
-from storage.db import Database, async_database_url, is_sqlite
+from storage.db import Database, is_sqlite, sync_database_url
 from storage.types import utcnow
 from tests import samples
 
@@ -158,7 +158,7 @@ class PrivateDatabase:
             self._admin(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
 
     def _admin(self, statement: str) -> None:
-        engine = create_engine(async_database_url(self.base), isolation_level="AUTOCOMMIT")
+        engine = create_engine(sync_database_url(self.base), isolation_level="AUTOCOMMIT")
         try:
             with engine.connect() as connection:
                 connection.execute(text(statement))

@@ -43,7 +43,7 @@ from pathlib import Path
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from storage.db import Database, async_database_url, is_sqlite
+from storage.db import Database, is_sqlite, sync_database_url
 
 TOKEN = "123456789:BENCH-export-token"  # noqa: S105 (the stand-in takes any token of this shape)
 PROBE_USER = 730_000_001
@@ -344,7 +344,7 @@ def main() -> None:
         if args.database_url and not is_sqlite(args.database_url):
             name = f"ssp_bench_{uuid.uuid4().hex[:10]}"
             admin = create_engine(
-                async_database_url(args.database_url), isolation_level="AUTOCOMMIT"
+                sync_database_url(args.database_url), isolation_level="AUTOCOMMIT"
             )
             with admin.connect() as connection:
                 connection.execute(text(f'CREATE DATABASE "{name}"'))

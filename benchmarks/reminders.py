@@ -48,7 +48,7 @@ from sqlalchemy.engine import make_url
 from benchmarks.broadcast import ChildStandIn
 from bot.runner import running_bot
 from bot.settings import Settings
-from storage.db import Database, async_database_url
+from storage.db import Database, async_database_url, sync_database_url
 from storage.migrate import upgrade_database
 from storage.models import Competition, Municipality, OutboxMessage, Reminder, User
 
@@ -59,7 +59,7 @@ BATCH = 2_000
 
 
 def _reset_postgres(url: str) -> None:
-    engine = create_engine(async_database_url(url), isolation_level="AUTOCOMMIT")
+    engine = create_engine(sync_database_url(url), isolation_level="AUTOCOMMIT")
     with engine.connect() as connection:
         connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
         connection.execute(text("CREATE SCHEMA public"))

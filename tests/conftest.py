@@ -16,7 +16,7 @@ from sqlalchemy.engine import make_url
 
 from bot.settings import Settings
 from sandbox import SandboxClient, StandIn
-from storage.db import Database, async_database_url
+from storage.db import Database, sync_database_url
 
 TEST_TOKEN = "123456789:TEST-token_for-the-local-stand-in"
 WEBHOOK_SECRET = "hook-Secret_123456"
@@ -31,7 +31,7 @@ def postgres_url() -> Iterator[str | None]:
         yield None
         return
     name = f"ssp_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(async_database_url(base), isolation_level="AUTOCOMMIT")
+    admin = create_engine(sync_database_url(base), isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
     try:
@@ -44,7 +44,7 @@ def postgres_url() -> Iterator[str | None]:
 
 def _reset_postgres(url: str) -> None:
     """Drop everything in the public schema so each test starts from an empty database."""
-    engine = create_engine(async_database_url(url), isolation_level="AUTOCOMMIT")
+    engine = create_engine(sync_database_url(url), isolation_level="AUTOCOMMIT")
     with engine.connect() as connection:
         connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
         connection.execute(text("CREATE SCHEMA public"))

@@ -18,7 +18,7 @@ from sqlmodel import SQLModel, select
 
 from bot.backup import BackupError, backup, copy_database, restore
 from bot.cli import main
-from storage.db import Database, async_database_url, is_sqlite
+from storage.db import Database, is_sqlite, sync_database_url
 from storage.files import FileStore
 from storage.migrate import head_revision, upgrade_database
 from storage.models import Competition, OutboxMessage, User
@@ -51,7 +51,7 @@ def empty_place(database_url: str, tmp_path: Path) -> Iterator[str]:
         yield f"sqlite:///{tmp_path}/restored/ssp.sqlite3"
         return
     name = f"ssp_restore_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(async_database_url(database_url), isolation_level="AUTOCOMMIT")
+    admin = create_engine(sync_database_url(database_url), isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
     try:

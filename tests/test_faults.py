@@ -21,7 +21,7 @@ from sqlalchemy.engine import make_url
 from bot.i18n import t
 from bot.runner import running_bot
 from sandbox import SandboxClient, StandIn
-from storage.db import Database, async_database_url, is_sqlite
+from storage.db import Database, async_database_url, is_sqlite, sync_database_url
 from storage.models import Organization
 from tests.flows import fill_profile, onboard, organization_row, save_profile, settle, user_row
 from tests.test_outbox import add_users, enqueue_broadcast, outbox_rows, wait_until
@@ -194,7 +194,7 @@ async def test_the_database_going_away_is_survived(
         await asyncio.to_thread(holder.join, 30)
         replies = await settle(user)
     else:
-        engine = create_engine(async_database_url(database_url), isolation_level="AUTOCOMMIT")
+        engine = create_engine(sync_database_url(database_url), isolation_level="AUTOCOMMIT")
         with engine.connect() as connection:
             terminated = connection.execute(
                 text(

@@ -9,7 +9,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlmodel import SQLModel
 
-from storage.db import Database, async_database_url
+from storage.db import Database, async_database_url, sync_database_url
 from storage.migrate import head_revision, upgrade_database
 from storage.models import User
 from storage.queries.users import get_or_create_user, get_user, set_language
@@ -73,9 +73,21 @@ async def test_language_choice_is_stored(database: Database) -> None:
     ("given", "expected"),
     [
         ("sqlite:///data/x.sqlite3", "sqlite+aiosqlite:///data/x.sqlite3"),
-        ("postgres://u:p@h/db", "postgresql+psycopg://u:p@h/db"),
-        ("postgresql://u@h:5432/db", "postgresql+psycopg://u@h:5432/db"),
+        ("postgres://u:p@h/db", "postgresql+asyncpg://u:p@h/db"),
+        ("postgresql://u@h:5432/db", "postgresql+asyncpg://u@h:5432/db"),
     ],
 )
 def test_database_urls_get_async_drivers(given: str, expected: str) -> None:
     assert async_database_url(given) == expected
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("sqlite:///data/x.sqlite3", "sqlite:///data/x.sqlite3"),
+        ("postgres://u:p@h/db", "postgresql+psycopg://u:p@h/db"),
+        ("postgresql+asyncpg://u@h:5432/db", "postgresql+psycopg://u@h:5432/db"),
+    ],
+)
+def test_administrative_urls_get_blocking_drivers(given: str, expected: str) -> None:
+    assert sync_database_url(given) == expected
