@@ -1,8 +1,9 @@
 """The reminder engine: re-planning reminders when facts change, and the worker that sends them.
 
 - `replan_call` (called where a call is published, its deadline moved or it is cancelled, in the
-  same transaction) and `on_application_changed` (a draft started, submitted or withdrawn) store
-  exactly the reminders the rules in bot/rules/reminders.py plan for the facts as they are now.
+  same transaction) and `replan_changed_applications` (drafts started, submitted or withdrawn
+  since the worker's last run, batched per call) store exactly the reminders the rules in
+  bot/rules/reminders.py plan for the facts as they are now.
 - `replan_sheets` does the same for commission members' score sheets (called by bot/selection.py
   where a member is assigned, applications are admitted, a member recuses or submits, and the
   decision is published), and `on_user_changed` for everything of one user who paused, resumed,
@@ -105,20 +106,20 @@ async def replan_call(
     competition: Competition,
     *,
     now: datetime,
-    organization_id: int | None = None,
+    organization_ids: set[int] | None = None,
     user_ids: set[int] | None = None,
 ) -> dict[str, int]:
     """Store the reminders the call's facts call for now: for everyone, or only the members of
-    `organization_id` (their application changed), or only `user_ids` (their subscriptions
+    `organization_ids` (their applications changed), or only `user_ids` (their subscriptions
     changed). Does not commit."""
     facts = await _call_facts(session, competition)
     found = await queries.applicants(
-        session, competition_id=competition.id, organization_id=organization_id
+        session, competition_id=competition.id, organization_ids=organization_ids
     )
     scope: set[int] | None = None
-    if organization_id is not None:
+    if organization_ids is not None:
         members = await session.exec(
-            select(Member.user_id).where(Member.organization_id == organization_id)
+            select(Member.user_id).where(Member.organization_id.in_(list(organization_ids)))
         )
         scope = set(members.all())
     elif user_ids is not None:
@@ -292,8 +293,9 @@ async def replan_reports_of(
 
 
 async def on_application_changed(db: Database, *, submission_id: int) -> None:
-    """A draft was started, submitted or withdrawn: re-plan its organization's reminders.
-    Never raises: the user's action is done; a failure here is logged."""
+    """A draft was started, submitted or withdrawn: re-plan its organization's reminders now.
+    (The bot's handlers leave this to `replan_changed_applications` instead, which the worker
+    runs every few seconds.) Never raises: the user's action is done; a failure is logged."""
     try:
         async with db.session() as session:
             submission = await session.get(Submission, submission_id)
@@ -302,11 +304,34 @@ async def on_application_changed(db: Database, *, submission_id: int) -> None:
                 session,
                 competition,
                 now=utcnow(),
-                organization_id=submission.organization_id,
+                organization_ids={submission.organization_id},
             )
             await session.commit()
     except Exception:
         log.exception("reminders: could not re-plan after submission %s changed", submission_id)
+
+
+async def replan_changed_applications(db: Database, *, limit: int = BATCH) -> int:
+    """Re-plan the reminders of every organization whose application was started, submitted
+    or withdrawn since the last run (storage/queries/submissions.py marks it in the same
+    statement that makes the change), one call at a time, then clear the marks. A deadline
+    rush then costs one re-planning per call per run instead of one per tap, and the mark
+    survives a restart: nothing is lost if the bot stops in between. A mark whose application
+    changed again meanwhile stays for the next run. Returns how many were re-planned."""
+    async with db.session() as session:
+        changed = await queries.changed_applications(session, limit=limit)
+        if not changed:
+            return 0
+        organizations: dict[int, set[int]] = {}
+        for row in changed:
+            organizations.setdefault(row.competition_id, set()).add(row.organization_id)
+        now = utcnow()  # the plan is made as of the change, not of an injected worker clock
+        for call_id, organization_ids in organizations.items():
+            competition = await session.get(Competition, call_id)
+            await replan_call(session, competition, now=now, organization_ids=organization_ids)
+        await queries.mark_replanned(session, changed)
+        await session.commit()
+    return len(changed)
 
 
 async def on_user_changed(db: Database, *, user_id: int) -> None:
@@ -392,6 +417,12 @@ class ReminderWorker:
             return await self._run(now or self.now())
 
     async def _run(self, now: datetime) -> Counter[str]:
+        # Applications changed since the last run first, so that what is claimed below was
+        # planned from the facts as they are.
+        try:
+            await replan_changed_applications(self.db, limit=self.batch)
+        except Exception:
+            log.exception("reminders: could not re-plan the changed applications")
         async with self.db.session() as session:
             claimed = await queries.claim_due(session, now=now, limit=self.batch, lease=self.lease)
         if not claimed:

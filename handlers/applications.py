@@ -19,7 +19,6 @@ from bot.context import BotContext
 from bot.formatting import localized, moment, number
 from bot.i18n import t
 from bot.publishing import card_texts
-from bot.reminders import on_application_changed
 from bot.rules import application as rules
 from bot.rules.documents import check_size, inspect
 from bot.rules.validation import Invalid
@@ -212,7 +211,6 @@ async def begin(
         submission = await start_submission(
             session, competition_id=call.id, organization_id=organization.id, user_id=user.id
         )
-    await on_application_changed(context.db, submission_id=submission.id)
     await advance(message, context, user, language, submission)
 
 
@@ -818,7 +816,6 @@ async def _on_button(update: Update, context: BotContext) -> None:
         await drop_buttons(query)
         async with context.db.session() as session:
             done = await withdraw(session, submission=submission, now=now())
-        await on_application_changed(context.db, submission_id=submission.id)
         await message.reply_text(t(language, "apply-withdrawn" if done else "button-stale"))
         await send_overview(
             message, context, user, language, await _submission(context, submission.id)
@@ -908,7 +905,6 @@ async def _submit(
             await message.reply_text(t(language, "apply-check-before-submit"))
             await send_overview(message, context, user, language, fresh)
         return
-    await on_application_changed(context.db, submission_id=submission.id)
     fresh = await _submission(context, submission.id)
     async with context.db.session() as session:
         documents = await documents_of(session, submission_id=fresh.id)

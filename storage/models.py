@@ -449,6 +449,11 @@ class Submission(SQLModel, table=True):
     # {form field: value}: project title, summary, target group, beneficiaries, amount, ...
     answers: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     revision: int = 1
+    # Started, submitted or withdrawn since its organization's reminders were last planned: the
+    # reminder worker re-plans them (bot/reminders.replan_changed_applications) and clears it.
+    reminders_stale: bool = Field(
+        default=False, sa_column=Column(Boolean, nullable=False, server_default=false())
+    )
     # Receipt number such as KRK-2026-0007, given at the first submission.
     reference: str | None = Field(default=None, max_length=24, unique=True)
     created_by_user_id: int | None = Field(
@@ -467,6 +472,16 @@ class Submission(SQLModel, table=True):
     withdrawn_at: datetime | None = Field(
         default=None, sa_column=Column(UTCDateTime, nullable=True)
     )
+
+
+# The reminder worker looks for marked applications every few seconds: a partial index holds
+# only those, so the look costs nothing however many applications there are.
+Index(
+    "ix_submissions_reminders_stale",
+    Submission.__table__.c.reminders_stale,
+    postgresql_where=Submission.__table__.c.reminders_stale,
+    sqlite_where=Submission.__table__.c.reminders_stale,
+)
 
 
 class SubmissionDocument(SQLModel, table=True):

@@ -11,7 +11,7 @@ import pytest
 from sqlmodel import select
 
 from bot import publishing
-from bot.reminders import ReminderWorker, on_application_changed
+from bot.reminders import ReminderWorker, on_application_changed, replan_changed_applications
 from storage.db import Database
 from storage.models import (
     Competition,
@@ -111,6 +111,85 @@ async def outbox(db: Database) -> list[OutboxMessage]:
 
 def keys(found: list[Reminder]) -> list[str]:
     return [row.key.split(":", 3)[3] for row in found]  # "u12:draft-7d"
+
+
+async def stale_marks(db: Database) -> dict[int, bool]:
+    async with db.session() as session:
+        found = await session.exec(select(Submission.id, Submission.reminders_stale))
+        return dict(found.all())
+
+
+async def test_the_worker_replans_changed_applications_in_one_batch(
+    seeded_database: Database,
+) -> None:
+    """The bot's handlers only mark an application started, submitted or withdrawn (in the
+    statement that changes it); the worker's next run re-plans every marked organization's
+    reminders, per call, and clears the marks."""
+    db = seeded_database
+    first_user, first_organization = await nco(db)
+    second_user, second_organization = await nco(db, telegram_id=504, inn="01234567890124")
+    call = await open_call(db)
+    drafts = []
+    async with db.session() as session:
+        for user_id, organization_id in (
+            (first_user, first_organization),
+            (second_user, second_organization),
+        ):
+            drafts.append(
+                await start_submission(
+                    session,
+                    competition_id=call.id,
+                    organization_id=organization_id,
+                    user_id=user_id,
+                )
+            )
+    assert await stale_marks(db) == {draft.id: True for draft in drafts}
+    # Not planned yet: both still have the subscriber's reminder only.
+    assert {r.kind for r in await rows(db, status="pending")} == {"deadline-subscriber"}
+
+    worker = ReminderWorker(db, default_language="en")  # a new worker: as after a restart
+    await worker.run_once()
+    assert await stale_marks(db) == {draft.id: False for draft in drafts}
+    for user_id in (first_user, second_user):
+        mine = await rows(db, user_id=user_id, status="pending")
+        assert keys(mine) == [
+            f"u{user_id}:draft-7d",
+            f"u{user_id}:draft-2d",
+            f"u{user_id}:draft-3h",
+        ]
+
+    # One of them submits: its reminders go at the next run, the other's stay.
+    async with db.session() as session:
+        await submit_with_reference(session, submission=drafts[0], prefix="KRK-2026-", now=utcnow())
+    assert await replan_changed_applications(db) == 1
+    assert await rows(db, user_id=first_user, status="pending") == []
+    assert len(await rows(db, user_id=second_user, status="pending")) == 3
+    assert await replan_changed_applications(db) == 0  # nothing marked any more
+
+
+async def test_a_change_during_the_replanning_keeps_its_mark(seeded_database: Database) -> None:
+    """An application withdrawn between the worker reading the marks and clearing them keeps
+    its mark (its revision moved on), so the withdrawal is planned at the next run."""
+    db = seeded_database
+    user_id, organization_id = await nco(db)
+    call = await open_call(db)
+    async with db.session() as session:
+        draft = await start_submission(
+            session, competition_id=call.id, organization_id=organization_id, user_id=user_id
+        )
+        await submit_with_reference(session, submission=draft, prefix="KRK-2026-", now=utcnow())
+    async with db.session() as session:
+        changed = await queries.changed_applications(session, limit=10)
+    assert [row.id for row in changed] == [draft.id]
+    async with db.session() as session:  # meanwhile, the NCO withdraws
+        await withdraw(session, submission=await session.get(Submission, draft.id), now=utcnow())
+    async with db.session() as session:
+        await queries.mark_replanned(session, changed)
+        await session.commit()
+    assert await stale_marks(db) == {draft.id: True}
+    assert await replan_changed_applications(db) == 1
+    assert len(await rows(db, user_id=user_id, status="pending")) == 3  # a draft again
+    assert await stale_marks(db) == {draft.id: False}
 
 
 async def test_facts_changing_replan_the_reminders(seeded_database: Database) -> None:

@@ -66,17 +66,18 @@ class Applicant:
 
 
 async def applicants(
-    session: AsyncSession, *, competition_id: int, organization_id: int | None = None
+    session: AsyncSession, *, competition_id: int, organization_ids: Iterable[int] | None = None
 ) -> list[Applicant]:
-    """Members of the organizations that started an application to the call."""
+    """Members of the organizations that started an application to the call (of
+    `organization_ids` only, if given)."""
     query = (
         select(User.id, Submission.id, Submission.status, User.is_active, User.notifications_paused)
         .join(Member, Member.organization_id == Submission.organization_id)
         .join(User, User.id == Member.user_id)
         .where(Submission.competition_id == competition_id)
     )
-    if organization_id is not None:
-        query = query.where(Submission.organization_id == organization_id)
+    if organization_ids is not None:
+        query = query.where(Submission.organization_id.in_(list(organization_ids)))
     return [
         Applicant(user_id, submission_id, status, active and not paused)
         for user_id, submission_id, status, active, paused in (await session.exec(query)).all()
@@ -113,6 +114,52 @@ async def is_muted(session: AsyncSession, *, user_id: int, competition_id: int) 
         ReminderMute.user_id == user_id, ReminderMute.competition_id == competition_id
     )
     return (await session.exec(query)).first() is not None
+
+
+# -- applications whose reminders wait to be re-planned -----------------------------------------
+
+
+@dataclass(frozen=True)
+class ChangedApplication:
+    id: int
+    competition_id: int
+    organization_id: int
+    revision: int  # as read: the mark is cleared only if the application is still at it
+
+
+async def changed_applications(session: AsyncSession, *, limit: int) -> list[ChangedApplication]:
+    """Applications marked `reminders_stale` (started, submitted or withdrawn since their
+    organization's reminders were last planned), oldest first."""
+    query = (
+        select(
+            Submission.id,
+            Submission.competition_id,
+            Submission.organization_id,
+            Submission.revision,
+        )
+        .where(Submission.reminders_stale.is_(True))
+        .order_by(Submission.id)
+        .limit(limit)
+    )
+    return [ChangedApplication(*row) for row in (await session.exec(query)).all()]
+
+
+_submissions = Submission.__table__  # type: ignore[attr-defined]
+# A Core statement: run with many parameter sets it is one executemany, not the ORM's bulk mode.
+_CLEAR_STALE = (
+    update(_submissions)
+    .where(_submissions.c.id == bindparam("for_id"), _submissions.c.revision == bindparam("read"))
+    .values(reminders_stale=False)
+)
+
+
+async def mark_replanned(session: AsyncSession, changed: Sequence[ChangedApplication]) -> None:
+    """Clear the marks of `changed`, except where the application has changed since it was
+    read (its revision moved on): that one is re-planned again next time. Does not commit."""
+    if changed:
+        await session.exec(
+            _CLEAR_STALE, params=[{"for_id": row.id, "read": row.revision} for row in changed]
+        )
 
 
 # -- storing the plan ---------------------------------------------------------------------------

@@ -147,7 +147,10 @@ async def start_submission(
     if existing is not None:
         return existing
     submission = Submission(
-        competition_id=competition_id, organization_id=organization_id, created_by_user_id=user_id
+        competition_id=competition_id,
+        organization_id=organization_id,
+        created_by_user_id=user_id,
+        reminders_stale=True,  # a draft now: its reminders differ (bot/reminders.py)
     )
     session.add(submission)
     await session.commit()  # every column is set here (the id by the INSERT): no refresh
@@ -226,7 +229,11 @@ async def withdraw(session: AsyncSession, *, submission: Submission, now: dateti
         update(Submission)
         .where(Submission.id == submission.id, Submission.status == "submitted")
         .values(
-            status="withdrawn", withdrawn_at=now, revision=Submission.revision + 1, updated_at=now
+            status="withdrawn",
+            withdrawn_at=now,
+            revision=Submission.revision + 1,
+            updated_at=now,
+            reminders_stale=True,
         )
     )
     await session.commit()
@@ -272,7 +279,11 @@ async def submit_with_reference(
         update(Submission)
         .where(*condition)
         .values(
-            status="submitted", submitted_at=now, revision=Submission.revision + 1, updated_at=now
+            status="submitted",
+            submitted_at=now,
+            revision=Submission.revision + 1,
+            updated_at=now,
+            reminders_stale=True,
         )
         .returning(Submission.reference)
     )
