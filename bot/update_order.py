@@ -5,14 +5,25 @@ messages and taps are still seen in the order they were made — the dialogues d
 
 An optional `screen` (the per-user limits, bot/ratelimit.py) sees each update as it arrives,
 before it waits for its chat's turn: what it drops never queues, never takes a slot and never
-builds a context, so a flood costs almost nothing and other chats do not wait behind it."""
+builds a context, so a flood costs almost nothing and other chats do not wait behind it.
+
+At most MAX_CONCURRENT_UPDATES updates are handled at once, the rest wait their turn in order
+of arrival. Handling an update is mostly CPU in this one process: with 64 at once, a burst
+made every one of them wait for all the others (the deadline rush's p99 was 0.4-2 s on
+PostgreSQL); with 16 the first come are answered first, and the CPU is still kept busy while
+some wait for the database or Telegram (p99 120-145 ms, and more updates per second;
+docs/benchmarks.md). A long wait that needs no CPU, such as downloading a file from Telegram
+or an export in its own process, gives its slot to the next update meanwhile
+(`slot_released`)."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
+from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from telegram import Update
@@ -21,6 +32,61 @@ from telegram.ext import BaseUpdateProcessor
 from bot.logging_setup import bind_update, current_update, unbind_update
 
 log = logging.getLogger("bot.updates")
+
+MAX_CONCURRENT_UPDATES = 16
+
+
+class _Slots:
+    """How many updates may be handled at once, and how many are. asyncio's semaphore serves
+    its waiters first come, first served."""
+
+    def __init__(self, size: int) -> None:
+        self._free = asyncio.Semaphore(size)
+        self.taken = 0
+
+    async def acquire(self) -> None:
+        await self._free.acquire()
+        self.taken += 1
+
+    def release(self) -> None:
+        self.taken -= 1
+        self._free.release()
+
+
+class _Slot:
+    """One update's place among those handled at once; given back at most once per taking."""
+
+    def __init__(self, slots: _Slots) -> None:
+        self._slots = slots
+        self.held = False
+
+    async def take(self) -> None:
+        await self._slots.acquire()
+        self.held = True
+
+    def give(self) -> None:
+        if self.held:
+            self.held = False
+            self._slots.release()
+
+
+_current_slot: ContextVar[_Slot | None] = ContextVar("update_slot", default=None)
+
+
+@asynccontextmanager
+async def slot_released() -> AsyncIterator[None]:
+    """Around a long wait that needs no CPU: the update being handled lets the next one have
+    its slot meanwhile, and waits for a slot again afterwards. Outside an update (tests that
+    call handlers' functions directly, the CLI) it does nothing."""
+    slot = _current_slot.get()
+    if slot is None or not slot.held:
+        yield
+        return
+    slot.give()
+    try:
+        yield
+    finally:
+        await slot.take()
 
 
 def chat_key(update: object) -> int | None:
@@ -38,9 +104,14 @@ Screen = Callable[[object, Coroutine[Any, Any, Any]], Coroutine[Any, Any, Any] |
 
 
 class PerChatUpdateProcessor(BaseUpdateProcessor):
-    def __init__(self, max_concurrent_updates: int = 64, screen: Screen | None = None) -> None:
+    def __init__(
+        self, max_concurrent_updates: int = MAX_CONCURRENT_UPDATES, screen: Screen | None = None
+    ) -> None:
         super().__init__(max_concurrent_updates)
         self.screen = screen
+        # Our own slots rather than the base class's: an update can give its slot back for a
+        # while (`slot_released`).
+        self._slots = _Slots(max_concurrent_updates)
         self._locks: dict[int, asyncio.Lock] = {}
         self._waiting: dict[int, int] = {}
         self.handled = 0  # updates whose handling has finished (tests wait on it)
@@ -53,7 +124,7 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
             coroutine = screened
         key = chat_key(update)
         if key is None:
-            await super().process_update(update, coroutine)
+            await self._in_a_slot(update, coroutine)
             return
         # The chat's lock is taken before a concurrency slot: asyncio locks are first come,
         # first served, so a chat's updates enter in the order the application received them.
@@ -61,12 +132,26 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         self._waiting[key] = self._waiting.get(key, 0) + 1
         try:
             async with lock:
-                await super().process_update(update, coroutine)
+                await self._in_a_slot(update, coroutine)
         finally:
             self._waiting[key] -= 1
             if not self._waiting[key]:  # forget idle chats: the dict must not grow forever
                 del self._waiting[key]
                 del self._locks[key]
+
+    async def _in_a_slot(self, update: object, coroutine: Awaitable[Any]) -> None:
+        slot = _Slot(self._slots)
+        await slot.take()
+        token = _current_slot.set(slot)
+        try:
+            await self.do_process_update(update, coroutine)
+        finally:
+            _current_slot.reset(token)
+            slot.give()
+
+    @property
+    def current_concurrent_updates(self) -> int:
+        return self._slots.taken
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         # Every record logged while handling the update carries its id and its user's id.

@@ -20,7 +20,6 @@ from bot.formatting import localized, moment, number
 from bot.i18n import t
 from bot.publishing import card_texts
 from bot.rules import application as rules
-from bot.rules.documents import check_size, inspect
 from bot.rules.validation import Invalid
 from handlers import calendar, clarifications
 from handlers.callbacks import application_data, parse_application
@@ -32,6 +31,7 @@ from handlers.common import (
     note_seen,
     refuse_button,
 )
+from handlers.files import fetch_checked
 from handlers.keyboards import dialogue_keyboard, inline, main_menu
 from storage.files import FileStore
 from storage.models import (
@@ -69,7 +69,6 @@ APPLY = "apply"
 # Buttons that change an application (or lead to a change): refused once it is submitted.
 CHANGES = frozenset({"el", "elfix", "edit", "docs", "doc", "docdel", "keep", "submit"})
 PAGE_SIZE = 5
-INSPECT_IN_THREAD_ABOVE = 256 * 1024  # bytes
 
 
 def now() -> datetime:
@@ -483,13 +482,7 @@ async def take_file(
         await message.reply_text(t(language, "doc-need-file"))
         return
     try:
-        check_size(attachment.file_size)  # before downloading: bots may fetch at most 20 MB
-        telegram_file = await attachment.get_file()
-        data = bytes(await telegram_file.download_as_bytearray())
-        if len(data) > INSPECT_IN_THREAD_ABOVE:  # hashing megabytes would hold up every chat
-            inspected = await asyncio.to_thread(inspect, data, file_name)
-        else:
-            inspected = inspect(data, file_name)
+        data, inspected = await fetch_checked(attachment, file_name)
     except Invalid as refusal:
         await message.reply_text(t(language, refusal.key, **refusal.params))
         return

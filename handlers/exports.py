@@ -13,6 +13,7 @@ from telegram import Message
 from bot.context import BotContext
 from bot.exports import export_call
 from bot.i18n import t
+from bot.update_order import slot_released
 from storage.files import FileStore
 from storage.models import Competition
 from storage.queries.audit import record
@@ -43,14 +44,16 @@ async def send_export(
         )
         await session.commit()
     with tempfile.TemporaryDirectory(prefix="ssp-export-") as folder:
-        files = await export_call(
-            context.db,
-            call,
-            kinds,
-            Path(folder),
-            language=language,
-            store=FileStore(Path(context.settings.file_store_dir)),
-        )
+        # The export runs in a process of its own: other updates may have this one's slot.
+        async with slot_released():
+            files = await export_call(
+                context.db,
+                call,
+                kinds,
+                Path(folder),
+                language=language,
+                store=FileStore(Path(context.settings.file_store_dir)),
+            )
         for item in files:
             size = item.path.stat().st_size
             if size > SEND_LIMIT:

@@ -1,4 +1,5 @@
-"""Sending a stored file back into a chat: by its Telegram file id, or uploaded from the file
+"""Files between Telegram and the file store: fetching an upload and checking it by its bytes,
+and sending a stored file back into a chat, by its Telegram file id or uploaded from the file
 store when Telegram no longer knows the id (ids can expire, and a restored backup has none)."""
 
 from __future__ import annotations
@@ -6,15 +7,33 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from telegram import Message
+from telegram import Document, Message, PhotoSize
 from telegram.error import BadRequest
 
 from bot.i18n import t
+from bot.rules.documents import Inspected, check_size, inspect
+from bot.update_order import slot_released
 from storage.files import FileStore
 
 log = logging.getLogger(__name__)
 
 IMAGE_KINDS = ("jpeg", "png")
+INSPECT_IN_THREAD_ABOVE = 256 * 1024  # bytes
+
+
+async def fetch_checked(
+    attachment: Document | PhotoSize, file_name: str
+) -> tuple[bytes, Inspected]:
+    """An uploaded file's bytes and what they are. Raises Invalid (with the reason to tell the
+    user) for a file too large to fetch or of a type not accepted."""
+    check_size(attachment.file_size)  # before downloading: bots may fetch at most 20 MB
+    # Waiting for Telegram needs no CPU: the next update may have this one's slot meanwhile.
+    async with slot_released():
+        telegram_file = await attachment.get_file()
+        content = bytes(await telegram_file.download_as_bytearray())
+    if len(content) > INSPECT_IN_THREAD_ABOVE:  # hashing megabytes would hold up every chat
+        return content, await asyncio.to_thread(inspect, content, file_name)
+    return content, inspect(content, file_name)
 
 
 async def resend(

@@ -25,10 +25,11 @@ from bot.context import BotContext
 from bot.formatting import day, localized, moment, number
 from bot.i18n import t, translator
 from bot.rules import reporting as rules
-from bot.rules.documents import IMAGES, check_size, inspect
+from bot.rules.documents import IMAGES
 from bot.rules.validation import Invalid
 from handlers import report_review
 from handlers.common import current_user, drop_buttons, refuse_button
+from handlers.files import fetch_checked
 from handlers.keyboards import dialogue_keyboard, inline, main_menu
 from storage.files import FileStore
 from storage.models import Dialogue, Municipality, ReportFile, User
@@ -41,7 +42,6 @@ DIALOGUES = (REPORT,)
 TYPED_STEPS = ("text", "beneficiaries", "spent")
 FILES, CONFIRM = "files", "confirm"
 FILES_PER_FILING = 20
-INSPECT_IN_THREAD_ABOVE = 256 * 1024  # bytes
 
 _DATA = re.compile(r"^rp:(?P<action>[a-z]{2,5}):(?P<id>\d{1,9})$")
 NCO_ACTIONS = frozenset({"open", "file", "done", "send", "cal"})
@@ -352,13 +352,7 @@ async def take_file(
         await message.reply_text(t(language, "rep-too-many-files", limit=FILES_PER_FILING))
         return
     try:
-        check_size(attachment.file_size)  # before downloading: bots may fetch at most 20 MB
-        telegram_file = await attachment.get_file()
-        content = bytes(await telegram_file.download_as_bytearray())
-        if len(content) > INSPECT_IN_THREAD_ABOVE:
-            inspected = await asyncio.to_thread(inspect, content, file_name)
-        else:
-            inspected = inspect(content, file_name)
+        content, inspected = await fetch_checked(attachment, file_name)
     except Invalid as refusal:
         await message.reply_text(t(language, refusal.key, **refusal.params))
         return

@@ -6,7 +6,7 @@ import asyncio
 
 from telegram import Chat, Message, Update
 
-from bot.update_order import PerChatUpdateProcessor
+from bot.update_order import PerChatUpdateProcessor, slot_released
 
 
 def update_in(chat_id: int, update_id: int) -> Update:
@@ -51,3 +51,89 @@ async def test_many_updates_of_one_chat_keep_their_order() -> None:
 
     await asyncio.gather(*(processor.process_update(update_in(7, n), handle(n)) for n in range(50)))
     assert seen == list(range(50))
+
+
+async def test_at_most_the_limit_at_once_and_the_rest_in_order_of_arrival() -> None:
+    """Updates of different chats beyond the limit wait, and start in the order they came."""
+    processor = PerChatUpdateProcessor(max_concurrent_updates=2)
+    started: list[int] = []
+    running = 0
+    most = 0
+    go = asyncio.Event()
+
+    async def handle(number: int) -> None:
+        nonlocal running, most
+        started.append(number)
+        running += 1
+        most = max(most, running)
+        await go.wait()
+        await asyncio.sleep(0.001)
+        running -= 1
+
+    tasks = [
+        asyncio.create_task(processor.process_update(update_in(100 + n, n), handle(n)))
+        for n in range(6)
+    ]
+    await asyncio.sleep(0.05)
+    assert started == [0, 1] and processor.current_concurrent_updates == 2
+    go.set()
+    await asyncio.gather(*tasks)
+    assert started == [0, 1, 2, 3, 4, 5]
+    assert most == 2 and processor.current_concurrent_updates == 0
+
+
+async def test_a_long_wait_gives_its_slot_to_the_next_update() -> None:
+    """While one update waits for something that needs no CPU (a download), another chat's
+    update is handled in its slot; the first then waits for a slot again and finishes."""
+    processor = PerChatUpdateProcessor(max_concurrent_updates=1)
+    log: list[str] = []
+    downloaded = asyncio.Event()
+
+    async def upload() -> None:
+        log.append("upload starts")
+        async with slot_released():
+            await downloaded.wait()
+        log.append("upload ends")
+
+    async def quick() -> None:
+        log.append("quick")
+
+    first = asyncio.create_task(processor.process_update(update_in(1, 1), upload()))
+    await asyncio.sleep(0.01)
+    second = asyncio.create_task(processor.process_update(update_in(2, 2), quick()))
+    await asyncio.sleep(0.05)
+    assert log == ["upload starts", "quick"]  # with the slot held, "quick" would still wait
+    assert processor.current_concurrent_updates == 0
+    downloaded.set()
+    await asyncio.gather(first, second)
+    assert log == ["upload starts", "quick", "upload ends"]
+    assert processor.current_concurrent_updates == 0
+
+
+async def test_a_released_slot_is_taken_back_only_when_one_is_free() -> None:
+    """After its wait, the update queues for a slot like any other: the limit still holds."""
+    processor = PerChatUpdateProcessor(max_concurrent_updates=1)
+    log: list[str] = []
+    downloaded, busy_done = asyncio.Event(), asyncio.Event()
+
+    async def upload() -> None:
+        async with slot_released():
+            await downloaded.wait()
+        log.append("upload ends")
+
+    async def busy() -> None:
+        log.append("busy starts")
+        await busy_done.wait()
+        log.append("busy ends")
+
+    first = asyncio.create_task(processor.process_update(update_in(1, 1), upload()))
+    await asyncio.sleep(0.01)
+    second = asyncio.create_task(processor.process_update(update_in(2, 2), busy()))
+    await asyncio.sleep(0.01)
+    downloaded.set()  # the download is done, but "busy" has the only slot
+    await asyncio.sleep(0.05)
+    assert log == ["busy starts"]
+    busy_done.set()
+    await asyncio.gather(first, second)
+    assert log == ["busy starts", "busy ends", "upload ends"]
+
