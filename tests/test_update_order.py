@@ -136,4 +136,3 @@ async def test_a_released_slot_is_taken_back_only_when_one_is_free() -> None:
     busy_done.set()
     await asyncio.gather(first, second)
     assert log == ["busy starts", "busy ends", "upload ends"]
-
