@@ -23,6 +23,7 @@ from bot.reminders import ReminderWorker
 from bot.reminders import schedule_on as schedule_reminders
 from bot.settings import Settings
 from bot.startup import publish_command_menu
+from bot.update_order import MAX_CONCURRENT_UPDATES
 from bot.webhook import FeedConfig, WebhookServer
 from storage.db import Database
 from storage.migrate import upgrade_database
@@ -36,6 +37,7 @@ async def running_bot(settings: Settings) -> AsyncIterator[Application]:
     db = Database(settings.database_url)
     try:
         await upgrade_database(db)
+        await db.warm_up(MAX_CONCURRENT_UPDATES)
         application = build_application(settings, db)
         await application.initialize()
         await publish_command_menu(application, settings.default_language)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
@@ -15,11 +16,14 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from storage.call_cache import CallCache
 from storage.sqlite_driver import loop_dbapi
 
-# Updates are handled up to 64 at a time (bot/update_order.py), each holding a connection while
-# it works (one session per update, see Database.update_session), so the pool must not be the
-# bottleneck (SQLAlchemy's default is 5 + 10). All 64 are kept once opened: "overflow"
-# connections are closed when returned, and under a rush PostgreSQL then starts a backend
-# process for nearly every update (20 + 44 cost about 6% more CPU per update than 64 + 0).
+# Updates are handled up to 16 at a time (bot/update_order.py), each holding a connection while
+# it works (one session per update, see Database.update_session), and an update that gives its
+# slot away during a download keeps its connection; the reminder worker, the outbox sender and
+# other jobs need theirs too. So the pool must not be the bottleneck (SQLAlchemy's default is
+# 5 + 10). All 64 are kept once opened: "overflow" connections are closed when returned, and
+# under a rush PostgreSQL then starts a backend process for nearly every update (20 + 44 cost
+# about 6% more CPU per update than 64 + 0). The pool hands out the connection used last
+# (LIFO): the same few stay busy, with their prepared statements, and the rest stay idle.
 POOL_SIZE, POOL_OVERFLOW = 64, 0
 # PostgreSQL closes idle connections on its side eventually; replace them before that instead
 # of pinging before every checkout (pool_pre_ping costs a round trip per session).
@@ -89,7 +93,11 @@ def create_engine(url: str) -> AsyncEngine:
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
     return create_async_engine(
-        url, pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW, pool_recycle=POOL_RECYCLE_SECONDS
+        url,
+        pool_size=POOL_SIZE,
+        max_overflow=POOL_OVERFLOW,
+        pool_recycle=POOL_RECYCLE_SECONDS,
+        pool_use_lifo=True,
     )
 
 
@@ -136,6 +144,19 @@ class Database:
                 yield session
             finally:
                 _update_session.reset(token)
+
+    async def warm_up(self, connections: int) -> None:
+        """Open this many pooled connections now (PostgreSQL), rather than on the first
+        updates after a start: connecting and the driver's setup of a new connection take a
+        few round trips each, which would fall on the first people to write, all at once."""
+        if self.engine.dialect.name != "postgresql":
+            return
+
+        async def connect() -> None:
+            async with self.engine.connect() as connection:
+                await connection.exec_driver_sql("SELECT 1")
+
+        await asyncio.gather(*(connect() for _ in range(connections)))
 
     async def dispose(self) -> None:
         await self.engine.dispose()

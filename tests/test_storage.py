@@ -91,3 +91,17 @@ def test_database_urls_get_async_drivers(given: str, expected: str) -> None:
 )
 def test_administrative_urls_get_blocking_drivers(given: str, expected: str) -> None:
     assert sync_database_url(given) == expected
+
+
+async def test_warming_up_opens_the_connections_before_the_first_update(
+    database: Database,
+) -> None:
+    """PostgreSQL: the connections the first updates will use are open (and back in the pool)
+    once the bot has started; SQLite opens its files as it goes."""
+    await database.dispose()  # the migration's connection is not counted
+    await database.warm_up(5)
+    pool = database.engine.pool
+    if database.engine.dialect.name == "postgresql":
+        assert pool.checkedin() == 5 and pool.checkedout() == 0
+    else:  # nothing opened in advance
+        assert pool.checkedin() == 0 and pool.checkedout() == 0
