@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import html
+from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -46,8 +47,8 @@ from storage.models import (
 from storage.queries.competitions import open_competitions
 from storage.queries.dialogues import end_dialogue, move_dialogue
 from storage.queries.organizations import organization_of
-from storage.queries.outbox import enqueue
-from storage.queries.staff import staff_chat_ids
+from storage.queries.outbox import enqueue, queued_keys
+from storage.queries.staff import staff_recipients
 from storage.queries.submissions import (
     StaleRevision,
     add_document,
@@ -869,28 +870,29 @@ async def _submit(
     call: Competition,
 ) -> None:
     async with context.db.session() as session:
-        counts = await uploaded_counts(session, submission_id=submission.id)
+        # The files, for the checks and for the receipt's list: one read.
+        documents = await documents_of(session, submission_id=submission.id)
         problems = rules.submission_problems(
             competition=call,
             eligibility=submission.eligibility,
             answers=submission.answers,
-            uploaded=counts,
+            uploaded=Counter(document.requirement for document in documents),
             now=now(),
         )
         if problems:
             await message.reply_text("\n".join(t(language, problem) for problem in problems))
             return
-        place = await session.get(Municipality, call.municipality_id)
-        # Plain values: a retried numbering rolls the session back and expires loaded rows.
-        zone_name, prefix = place.timezone, f"{place.code}-{now().year}-"
-        first = await submit_with_reference(
+        zone_name, code = await context.db.calls.text(
+            call, "place", lambda: _zone_and_code(session, call)
+        )
+        submitted = await submit_with_reference(
             session,
             submission=submission,
-            prefix=prefix,
+            prefix=f"{code}-{now().year}-",
             now=now(),
             revision=submission.revision,
         )
-    if not first:  # another member submitted or changed it in the same instant
+    if submitted is None:  # another member submitted or changed it in the same instant
         fresh = await _submission(context, submission.id)
         if not rules.is_editable(fresh):
             await tell_submitted(message, context, user, language, fresh)
@@ -898,43 +900,47 @@ async def _submit(
             await message.reply_text(t(language, "apply-check-before-submit"))
             await send_overview(message, context, user, language, fresh)
         return
-    fresh = await _submission(context, submission.id)
     async with context.db.session() as session:
-        documents = await documents_of(session, submission_id=fresh.id)
-        organization = await session.get(Organization, fresh.organization_id)
-        await _notify_staff(session, call, organization)
+        await _notify_staff(session, call)
+        await end_dialogue(session, user_id=user.id)  # commits the notice with it
     listing = "\n".join(f"• {doc.file_name or doc.kind}" for doc in documents)
     await message.reply_text(
         t(
             language,
             "apply-receipt",
-            reference=fresh.reference,
+            reference=submitted.reference,
             title=localized(call.title, language),
-            when=moment(fresh.submitted_at, _zone(zone_name)),
+            when=moment(submitted.submitted_at, _zone(zone_name)),
             documents=listing,
         ),
         reply_markup=main_menu(language),
     )
-    async with context.db.session() as session:
-        await end_dialogue(session, user_id=user.id)
 
 
-async def _notify_staff(session, call: Competition, organization: Organization) -> None:
-    """One message per staff member per call per five minutes, however many arrive together."""
+async def _zone_and_code(session, call: Competition) -> tuple[str, str]:
+    """The call's municipality's time zone and receipt code (kept with the call's texts)."""
+    place = await session.get(Municipality, call.municipality_id)
+    return place.timezone, place.code
+
+
+async def _notify_staff(session, call: Competition) -> None:
+    """One message per staff member per call per five minutes, however many arrive together.
+    Does not commit."""
     bucket = int(now().timestamp() // 300)
-    for chat_id in await staff_chat_ids(session, municipality_id=call.municipality_id):
-        from storage.queries.users import get_user
-
-        staff = await get_user(session, telegram_id=chat_id)
-        language = (staff.language if staff else None) or "ru"
+    staff = await staff_recipients(session, municipality_id=call.municipality_id)
+    keys = {chat_id: f"newsub:c{call.id}:u{chat_id}:{bucket}" for chat_id, _, _ in staff}
+    queued = await queued_keys(session, keys.values())
+    for chat_id, user_id, staff_language in staff:
+        if keys[chat_id] in queued:  # told already in these five minutes
+            continue
+        language = staff_language or "ru"
         await enqueue(
             session,
             chat_id=chat_id,
-            user_id=staff.id if staff else None,
-            dedupe_key=f"newsub:c{call.id}:u{chat_id}:{bucket}",
+            user_id=user_id,
+            dedupe_key=keys[chat_id],
             text=t(language, "apply-staff-notice", title=localized(call.title, language)),
         )
-    await session.commit()
 
 
 # -- staff: /submissions ---------------------------------------------------------------------

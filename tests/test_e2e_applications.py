@@ -482,9 +482,10 @@ async def test_simultaneous_submissions_get_distinct_receipt_numbers(
 
     async def press_submit(submission: Submission) -> bool:
         async with seeded_database.session() as session:
-            return await submit_with_reference(
+            submitted = await submit_with_reference(
                 session, submission=submission, prefix="KRK-2026-", now=utcnow()
             )
+            return submitted is not None
 
     assert await asyncio.gather(*(press_submit(s) for s in submissions)) == [True] * 6
     async with seeded_database.session() as session:

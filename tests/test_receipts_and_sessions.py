@@ -12,7 +12,7 @@ from bot.seed import DEFAULT_SEED_FILE, apply_seed, read_seed_file
 from storage.db import Database
 from storage.migrate import downgrade_database, head_revision, upgrade_database
 from storage.models import Organization, ReceiptCounter, Submission, User
-from storage.queries.submissions import start_submission, submit_with_reference
+from storage.queries.submissions import Submitted, start_submission, submit_with_reference
 from storage.types import utcnow
 from tests.flows import published_call
 
@@ -41,7 +41,7 @@ async def _drafts(db: Database, call_id: int, municipality_id: int, count: int) 
     return drafts
 
 
-async def _submit(db: Database, submission: Submission) -> bool:
+async def _submit(db: Database, submission: Submission) -> Submitted | None:
     async with db.session() as session:
         return await submit_with_reference(
             session, submission=submission, prefix=PREFIX, now=utcnow()
@@ -128,6 +128,8 @@ async def test_simultaneous_submissions_get_consecutive_numbers(
         references = sorted((await session.exec(select(Submission.reference))).all())
         counters = (await session.exec(select(ReceiptCounter))).all()
     assert references == [f"{PREFIX}{n:04d}" for n in range(1, 10)]
+    # Each receipt shows the number its own statements wrote.
+    assert sorted(result.reference for result in results) == references
     assert [(c.prefix, c.last) for c in counters] == [(PREFIX, 9)]
 
 
@@ -137,6 +139,7 @@ async def test_numbers_past_9999_keep_every_digit(seeded_database: Database) -> 
     async with seeded_database.session() as session:
         session.add(ReceiptCounter(prefix=PREFIX, last=9999))
         await session.commit()
-    assert await _submit(seeded_database, draft)
+    submitted = await _submit(seeded_database, draft)
+    assert submitted is not None and submitted.reference == f"{PREFIX}10000"
     async with seeded_database.session() as session:
         assert (await session.get(Submission, draft.id)).reference == f"{PREFIX}10000"

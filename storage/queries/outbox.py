@@ -102,6 +102,17 @@ async def enqueue(
     return len((await session.exec(statement)).all()) == 1
 
 
+async def queued_keys(session: AsyncSession, keys: Iterable[str]) -> set[str]:
+    """Which of these dedupe keys are in the outbox already. Checking first spares a rush of
+    the same notice (one per staff member per five minutes) from inserting a key another
+    transaction has just inserted: that insert would wait for the other's commit."""
+    keys = list(keys)
+    if not keys:
+        return set()
+    query = select(_outbox.c.dedupe_key).where(_outbox.c.dedupe_key.in_(keys))
+    return set((await session.exec(query)).scalars().all())
+
+
 async def enqueue_many(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> int:
     """Add many messages (a broadcast), a few hundred per INSERT; rows whose `dedupe_key` is
     already there are skipped. Each row: chat_id, text and optionally user_id, broadcast_id,

@@ -27,6 +27,25 @@ async def grant_role(
         session.add(StaffRole(user_id=user_id, municipality_id=municipality_id, role=role))
 
 
+async def staff_recipients(
+    session: AsyncSession, *, municipality_id: int
+) -> list[tuple[int, int, str | None]]:
+    """(Telegram chat, user id, language) of the municipality's staff and admins, in one
+    statement (a notice to each in their language)."""
+    from storage.models import User
+
+    query = (
+        select(User.telegram_id, User.id, User.language)
+        .join(StaffRole, StaffRole.user_id == User.id)
+        .where(
+            StaffRole.municipality_id == municipality_id,
+            StaffRole.role.in_(("municipal_admin", "staff")),
+        )
+        .distinct()
+    )
+    return [tuple(row) for row in (await session.exec(query)).all()]
+
+
 async def staff_chat_ids(session: AsyncSession, *, municipality_id: int) -> list[int]:
     """Telegram chats of the municipality's staff and admins (for reports and escalations)."""
     from storage.models import User

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Text, and_, bindparam, cast, literal
@@ -258,6 +259,14 @@ async def next_reference_number(session: AsyncSession, *, prefix: str) -> int:
     return (await session.exec(statement)).scalar_one()
 
 
+@dataclass(frozen=True)
+class Submitted:
+    """What a submission's receipt shows, as the submitting statements wrote it."""
+
+    reference: str
+    submitted_at: datetime
+
+
 async def submit_with_reference(
     session: AsyncSession,
     *,
@@ -265,13 +274,14 @@ async def submit_with_reference(
     prefix: str,
     now: datetime,
     revision: int | None = None,
-) -> bool:
+) -> Submitted | None:
     """Draft or withdrawn -> submitted, once, in one transaction. Commits.
 
     The first submission takes the next receipt number (`prefix` + 4 digits); a resubmission
     after withdrawing keeps its number. A second tap finds it submitted and changes nothing
-    (no number is used up). With `revision`, only the application as read at that revision is
-    submitted: if another member saved a change meanwhile, nothing happens either."""
+    (no number is used up): None. With `revision`, only the application as read at that
+    revision is submitted: if another member saved a change meanwhile, nothing happens either.
+    The statements return what they wrote, so the receipt needs no further read."""
     condition = [Submission.id == submission.id, Submission.status.in_(("draft", "withdrawn"))]
     if revision is not None:
         condition.append(Submission.revision == revision)
@@ -290,14 +300,15 @@ async def submit_with_reference(
     row = result.first()
     if row is None:
         await session.commit()
-        return False
-    if row.reference is None:
-        await _take_reference(session, submission_id=submission.id, prefix=prefix)
+        return None
+    reference = row.reference
+    if reference is None:
+        reference = await _take_reference(session, submission_id=submission.id, prefix=prefix)
     await session.commit()
-    return True
+    return Submitted(reference=reference, submitted_at=now)
 
 
-async def _take_reference(session: AsyncSession, *, submission_id: int, prefix: str) -> None:
+async def _take_reference(session: AsyncSession, *, submission_id: int, prefix: str) -> str:
     """The next number for `prefix` onto the submission, as the last statement before the commit.
 
     From the counter's increment to the commit, the counter row is locked (PostgreSQL) and every
@@ -307,12 +318,11 @@ async def _take_reference(session: AsyncSession, *, submission_id: int, prefix: 
     commit's round trip. (SQLite has one writer anyway, and its statements run at once.)"""
     if session.bind.dialect.name != "postgresql":
         number = await next_reference_number(session, prefix=prefix)
+        reference = f"{prefix}{number:04d}"
         await session.exec(
-            update(Submission)
-            .where(Submission.id == submission_id)
-            .values(reference=f"{prefix}{number:04d}")
+            update(Submission).where(Submission.id == submission_id).values(reference=reference)
         )
-        return
+        return reference
     counter = ReceiptCounter.__table__
     taken = (
         postgresql_insert(counter)
@@ -325,12 +335,14 @@ async def _take_reference(session: AsyncSession, *, submission_id: int, prefix: 
     # As f"{prefix}{number:04d}": at least four digits, more when the number needs them.
     width = func.greatest(4, func.length(digits))
     reference = literal(prefix, Text) + func.lpad(digits, width, "0")
-    await session.exec(
+    result = await session.exec(
         update(Submission)
         .where(Submission.id == submission_id)
         .values(reference=select(reference).scalar_subquery())
         .add_cte(taken)
+        .returning(Submission.reference)
     )
+    return result.one().reference
 
 
 async def submissions_of_competition(
