@@ -52,12 +52,12 @@ from storage.queries.staff import staff_recipients
 from storage.queries.submissions import (
     StaleRevision,
     add_document,
+    create_draft,
     documents_of,
+    organization_and_submission,
     own_submission_and_call_version,
     remove_documents,
     save_submission,
-    start_submission,
-    submission_for,
     submissions_of_organization,
     submit_with_reference,
     uploaded_counts,
@@ -165,20 +165,20 @@ async def send_call_card(
     async with context.db.session() as session:
         # The card in every language, built once per version of the call (storage/call_cache.py).
         texts = await context.db.calls.text(call, "card", lambda: card_texts(session, call))
-        organization = await organization_of(session, user_id=user.id)
-        existing = None
-        if organization is not None:
-            existing = await submission_for(
-                session, competition_id=call.id, organization_id=organization.id
+        _, existing = await organization_and_submission(
+            session, user_id=user.id, competition_id=call.id
+        )
+        if existing is not None:
+            zone_name, _ = await context.db.calls.text(
+                call, "place", lambda: _zone_and_code(session, call)
             )
-        place = await session.get(Municipality, call.municipality_id)
     text = texts[language]
     if existing is not None:  # started by this user or another member of the organization
         text += "\n\n" + t(
             language,
             "apply-card-ours",
             state=t(language, f"apply-state-{existing.status}"),
-            when=moment(existing.updated_at, _zone(place.timezone)),
+            when=moment(existing.updated_at, _zone(zone_name)),
         )
     rows = []
     if rules.is_open(call, now()):
@@ -203,14 +203,16 @@ async def begin(
         await message.reply_text(t(language, "apply-closed"))
         return
     async with context.db.session() as session:
-        organization = await organization_of(session, user_id=user.id)
-    if organization is None:
-        await message.reply_text(t(language, "apply-needs-profile"))
-        return
-    async with context.db.session() as session:
-        submission = await start_submission(
-            session, competition_id=call.id, organization_id=organization.id, user_id=user.id
+        organization, submission = await organization_and_submission(
+            session, user_id=user.id, competition_id=call.id
         )
+        if organization is None:
+            await message.reply_text(t(language, "apply-needs-profile"))
+            return
+        if submission is None:
+            submission = await create_draft(
+                session, competition_id=call.id, organization_id=organization.id, user_id=user.id
+            )
     await advance(message, context, user, language, submission)
 
 

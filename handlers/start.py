@@ -19,6 +19,17 @@ from storage.queries.users import get_user, set_flags, set_language
 
 async def start(update: Update, context: BotContext) -> None:
     """Greet; open a deep link; resume a dialogue; a new user picks a language first."""
+    link = parse_payload(context.args[0]) if context.args else None
+    if link is not None and link.kind == "competition":
+        # A call's card from its link or QR code, the /start of a deadline rush: everything in
+        # one database session (one connection, one transaction; storage/db.py).
+        async with context.db.update_session():
+            await _start(update, context)
+        return
+    await _start(update, context)
+
+
+async def _start(update: Update, context: BotContext) -> None:
     user, language = await current_user(update, context)
     if not user.is_active:  # they had blocked the bot and came back
         async with context.db.session() as session:

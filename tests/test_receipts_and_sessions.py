@@ -12,7 +12,12 @@ from bot.seed import DEFAULT_SEED_FILE, apply_seed, read_seed_file
 from storage.db import Database
 from storage.migrate import downgrade_database, head_revision, upgrade_database
 from storage.models import Organization, ReceiptCounter, Submission, User
-from storage.queries.submissions import Submitted, start_submission, submit_with_reference
+from storage.queries.submissions import (
+    Submitted,
+    create_draft,
+    start_submission,
+    submit_with_reference,
+)
 from storage.types import utcnow
 from tests.flows import published_call
 
@@ -143,3 +148,33 @@ async def test_numbers_past_9999_keep_every_digit(seeded_database: Database) -> 
     assert submitted is not None and submitted.reference == f"{PREFIX}10000"
     async with seeded_database.session() as session:
         assert (await session.get(Submission, draft.id)).reference == f"{PREFIX}10000"
+
+
+async def test_two_members_starting_at_once_get_the_one_draft(seeded_database: Database) -> None:
+    """Both saw no application and create one at the same moment: the second gets the first's
+    draft (an organization has one application per call), and nothing fails."""
+    call = await published_call(seeded_database, "karakol", "women", "Shelter")
+    async with seeded_database.session() as session:
+        organization = Organization(
+            name="PF Together",
+            legal_form="public_foundation",
+            inn="02234567890199",
+            municipality_id=call.municipality_id,
+            phone="+996700123456",
+            description="We help women who need shelter and support.",
+        )
+        session.add(organization)
+        await session.commit()
+        organization_id = organization.id
+
+    async def create() -> Submission:
+        async with seeded_database.session() as session:
+            return await create_draft(
+                session, competition_id=call.id, organization_id=organization_id, user_id=None
+            )
+
+    first, second = await asyncio.gather(create(), create())
+    assert first.id == second.id and first.status == "draft" and first.reminders_stale
+    async with seeded_database.session() as session:
+        rows = (await session.exec(select(Submission))).all()
+    assert [row.id for row in rows] == [first.id]

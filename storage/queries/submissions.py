@@ -15,6 +15,7 @@ from storage.models import (
     Competition,
     Dialogue,
     Member,
+    Organization,
     ReceiptCounter,
     Submission,
     SubmissionDocument,
@@ -50,6 +51,19 @@ _USER_DIALOGUE_AND_OWN_SUBMISSION = (
     )
     .outerjoin(Competition, Competition.id == Submission.competition_id)
     .where(User.telegram_id == bindparam("telegram_id"))
+)
+_ORGANIZATION_AND_SUBMISSION = (
+    select(Organization, Submission)
+    .select_from(Member)
+    .join(Organization, Organization.id == Member.organization_id)
+    .outerjoin(
+        Submission,
+        and_(
+            Submission.organization_id == Organization.id,
+            Submission.competition_id == bindparam("competition_id"),
+        ),
+    )
+    .where(Member.user_id == bindparam("user_id"))
 )
 _UPLOADED_COUNTS = (
     select(SubmissionDocument.requirement, func.count())
@@ -138,6 +152,18 @@ async def user_dialogue_and_own_submission(
     return user, dialogue, (submission, call_version) if submission is not None else None
 
 
+async def organization_and_submission(
+    session: AsyncSession, *, user_id: int, competition_id: int
+) -> tuple[Organization | None, Submission | None]:
+    """The user's organization and its application to the call (either may be None), in one
+    statement."""
+    result = await session.exec(
+        _ORGANIZATION_AND_SUBMISSION, params={"user_id": user_id, "competition_id": competition_id}
+    )
+    row = result.first()
+    return (row[0], row[1]) if row is not None else (None, None)
+
+
 async def start_submission(
     session: AsyncSession, *, competition_id: int, organization_id: int, user_id: int
 ) -> Submission:
@@ -147,15 +173,42 @@ async def start_submission(
     )
     if existing is not None:
         return existing
-    submission = Submission(
-        competition_id=competition_id,
-        organization_id=organization_id,
-        created_by_user_id=user_id,
-        reminders_stale=True,  # a draft now: its reminders differ (bot/reminders.py)
+    return await create_draft(
+        session, competition_id=competition_id, organization_id=organization_id, user_id=user_id
     )
-    session.add(submission)
-    await session.commit()  # every column is set here (the id by the INSERT): no refresh
-    return submission
+
+
+async def create_draft(
+    session: AsyncSession, *, competition_id: int, organization_id: int, user_id: int
+) -> Submission:
+    """A new draft, for a caller that has just seen there is none. If another member created
+    one in the meantime, that one (an organization has one application per call). Commits."""
+    insert = sqlite_insert if session.bind.dialect.name == "sqlite" else postgresql_insert
+    now = utcnow()
+    statement = (
+        insert(Submission)
+        .values(
+            competition_id=competition_id,
+            organization_id=organization_id,
+            created_by_user_id=user_id,
+            status="draft",
+            eligibility={},
+            answers={},
+            revision=1,
+            reminders_stale=True,  # a draft now: its reminders differ (bot/reminders.py)
+            created_at=now,
+            updated_at=now,
+        )
+        .on_conflict_do_nothing(index_elements=["competition_id", "organization_id"])
+        .returning(Submission)
+    )
+    created = (await session.exec(statement)).first()
+    await session.commit()
+    if created is not None:
+        return created[0]
+    return await submission_for(
+        session, competition_id=competition_id, organization_id=organization_id
+    )
 
 
 async def save_submission(
