@@ -8,7 +8,6 @@ once never silently overwrite each other."""
 
 from __future__ import annotations
 
-import asyncio
 import html
 from collections import Counter
 from datetime import UTC, datetime
@@ -32,7 +31,7 @@ from handlers.common import (
     note_seen,
     refuse_button,
 )
-from handlers.files import fetch_checked
+from handlers.files import fetch_checked, keep_file
 from handlers.keyboards import dialogue_keyboard, inline, main_menu
 from storage.files import FileStore
 from storage.models import (
@@ -501,7 +500,7 @@ async def take_file(
         )
         return
     store = FileStore(Path(context.settings.file_store_dir))
-    await asyncio.to_thread(store.save, data, inspected.sha256, inspected.extension)
+    await keep_file(store, data, inspected)
     async with context.db.session() as session:
         document = await add_document(
             session,

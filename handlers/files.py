@@ -36,6 +36,13 @@ async def fetch_checked(
     return content, inspect(content, file_name)
 
 
+async def keep_file(store: FileStore, content: bytes, inspected: Inspected) -> None:
+    """Write an accepted upload to the file store (in a thread: it waits for the disk), giving
+    the update's slot to the next one meanwhile: a slow disk must not hold up other chats."""
+    async with slot_released():
+        await asyncio.to_thread(store.save, content, inspected.sha256, inspected.extension)
+
+
 async def resend(
     message: Message,
     store: FileStore,

@@ -11,7 +11,6 @@ with the filing's number (`revision` + 1)."""
 
 from __future__ import annotations
 
-import asyncio
 import re
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,7 +28,7 @@ from bot.rules.documents import IMAGES
 from bot.rules.validation import Invalid
 from handlers import report_review
 from handlers.common import current_user, drop_buttons, refuse_button
-from handlers.files import fetch_checked
+from handlers.files import fetch_checked, keep_file
 from handlers.keyboards import dialogue_keyboard, inline, main_menu
 from storage.files import FileStore
 from storage.models import Dialogue, Municipality, ReportFile, User
@@ -361,7 +360,7 @@ async def take_file(
         await message.reply_text(t(language, "doc-duplicate", name=same.file_name or same.kind))
         return
     store = FileStore(Path(context.settings.file_store_dir))
-    await asyncio.to_thread(store.save, content, inspected.sha256, inspected.extension)
+    await keep_file(store, content, inspected)
     async with context.db.session() as session:
         stored = await queries.add_file(
             session,
