@@ -34,15 +34,23 @@ from bot.logging_setup import bind_update, current_update, unbind_update
 log = logging.getLogger("bot.updates")
 
 MAX_CONCURRENT_UPDATES = 16
+# Updates that may be away from their slots at once (`slot_released`); beyond that a long wait
+# keeps its slot. Each update away still holds its database connection: without a bound, a rush
+# of uploads took every connection of the pool, the updates in the slots waited for one, and
+# those away waited for a slot: nothing moved. The pools (storage/db.py) hold more connections
+# than (MAX_CONCURRENT_UPDATES + MAX_AWAY) x 2 (an update may use two at once) plus the jobs'.
+MAX_AWAY = 8
 
 
 class _Slots:
-    """How many updates may be handled at once, and how many are. asyncio's semaphore serves
-    its waiters first come, first served."""
+    """How many updates may be handled at once, and how many are (and how many have given
+    their slot away for a while). asyncio's semaphore serves its waiters first come."""
 
-    def __init__(self, size: int) -> None:
+    def __init__(self, size: int, away_limit: int) -> None:
         self._free = asyncio.Semaphore(size)
         self.taken = 0
+        self.away = 0
+        self.away_limit = away_limit
 
     async def acquire(self) -> None:
         await self._free.acquire()
@@ -57,17 +65,17 @@ class _Slot:
     """One update's place among those handled at once; given back at most once per taking."""
 
     def __init__(self, slots: _Slots) -> None:
-        self._slots = slots
+        self.slots = slots
         self.held = False
 
     async def take(self) -> None:
-        await self._slots.acquire()
+        await self.slots.acquire()
         self.held = True
 
     def give(self) -> None:
         if self.held:
             self.held = False
-            self._slots.release()
+            self.slots.release()
 
 
 _current_slot: ContextVar[_Slot | None] = ContextVar("update_slot", default=None)
@@ -79,14 +87,19 @@ async def slot_released() -> AsyncIterator[None]:
     its slot meanwhile, and waits for a slot again afterwards. Outside an update (tests that
     call handlers' functions directly, the CLI) it does nothing."""
     slot = _current_slot.get()
-    if slot is None or not slot.held:
-        yield
+    if slot is None or not slot.held or slot.slots.away >= slot.slots.away_limit:
+        yield  # outside an update, or enough are away already: wait in the slot
         return
     slot.give()
+    slot.slots.away += 1
     try:
         yield
     finally:
-        await slot.take()
+        try:
+            await slot.take()
+        finally:
+            # Only now: while it waits for a slot again it still holds its connection.
+            slot.slots.away -= 1
 
 
 def chat_key(update: object) -> int | None:
@@ -105,13 +118,16 @@ Screen = Callable[[object, Coroutine[Any, Any, Any]], Coroutine[Any, Any, Any] |
 
 class PerChatUpdateProcessor(BaseUpdateProcessor):
     def __init__(
-        self, max_concurrent_updates: int = MAX_CONCURRENT_UPDATES, screen: Screen | None = None
+        self,
+        max_concurrent_updates: int = MAX_CONCURRENT_UPDATES,
+        screen: Screen | None = None,
+        max_away: int = MAX_AWAY,
     ) -> None:
         super().__init__(max_concurrent_updates)
         self.screen = screen
         # Our own slots rather than the base class's: an update can give its slot back for a
         # while (`slot_released`).
-        self._slots = _Slots(max_concurrent_updates)
+        self._slots = _Slots(max_concurrent_updates, max_away)
         self._locks: dict[int, asyncio.Lock] = {}
         self._waiting: dict[int, int] = {}
         self.handled = 0  # updates whose handling has finished (tests wait on it)

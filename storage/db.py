@@ -17,15 +17,18 @@ from storage.call_cache import CallCache
 from storage.sqlite_driver import loop_dbapi
 
 # Updates are handled up to 16 at a time (bot/update_order.py), each holding a connection while
-# it works (one session per update, see Database.update_session), and an update that gives its
-# slot away during a download keeps its connection; the reminder worker, the outbox sender and
-# other jobs need theirs too. So the pool must not be the bottleneck (SQLAlchemy's default is
+# it works (one session per update, see Database.update_session), and up to 8 more that gave
+# their slot away during a download keep theirs; an update may briefly use two (the call cache
+# reads in its own session), and the reminder worker, the outbox sender and other jobs need
+# theirs too. So the pool must not be the bottleneck (SQLAlchemy's default is
 # 5 + 10). All 64 are kept once opened: "overflow" connections are closed when returned, and
 # under a rush PostgreSQL then starts a backend process for nearly every update (20 + 44 cost
 # about 6% more CPU per update than 64 + 0). The pool hands out the connection used last
 # (LIFO): the same few stay busy, with their prepared statements, and the rest stay idle.
 POOL_SIZE, POOL_OVERFLOW = 64, 0
-SQLITE_POOL_SIZE = 20
+# SQLite keeps 20 and may open 40 more for a moment (updates away from their slots during a
+# download, bot/update_order.py); the pools must never run out before the update slots do.
+SQLITE_POOL_SIZE, SQLITE_POOL_OVERFLOW = 20, 40
 # PostgreSQL closes idle connections on its side eventually; replace them before that instead
 # of pinging before every checkout (pool_pre_ping costs a round trip per session).
 POOL_RECYCLE_SECONDS = 1800
@@ -94,7 +97,10 @@ def create_engine(url: str) -> AsyncEngine:
         # connection, with its PRAGMAs, for most updates (the start of a 300-NCO rush: /start's
         # p99 289 ms with it, 96-131 ms with this).
         engine = create_async_engine(
-            url, module=loop_dbapi(), pool_size=SQLITE_POOL_SIZE, max_overflow=10
+            url,
+            module=loop_dbapi(),
+            pool_size=SQLITE_POOL_SIZE,
+            max_overflow=SQLITE_POOL_OVERFLOW,
         )
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine

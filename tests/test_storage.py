@@ -105,3 +105,15 @@ async def test_warming_up_opens_the_connections_before_the_first_update(
         assert pool.checkedin() == 5 and pool.checkedout() == 0
     else:  # nothing opened in advance
         assert pool.checkedin() == 0 and pool.checkedout() == 0
+
+
+def test_the_pools_outlast_the_update_slots() -> None:
+    """Every update handled (or away from its slot during a download) may hold two connections
+    at once, and the jobs need some: if a pool ran out first, updates in the slots would wait
+    for a connection while those holding one wait for a slot (bot/update_order.py)."""
+    from bot.update_order import MAX_AWAY, MAX_CONCURRENT_UPDATES
+    from storage.db import POOL_OVERFLOW, POOL_SIZE, SQLITE_POOL_OVERFLOW, SQLITE_POOL_SIZE
+
+    needed = (MAX_CONCURRENT_UPDATES + MAX_AWAY) * 2 + 8
+    assert POOL_SIZE + POOL_OVERFLOW >= needed
+    assert SQLITE_POOL_SIZE + SQLITE_POOL_OVERFLOW >= needed

@@ -136,3 +136,24 @@ async def test_a_released_slot_is_taken_back_only_when_one_is_free() -> None:
     busy_done.set()
     await asyncio.gather(first, second)
     assert log == ["busy starts", "busy ends", "upload ends"]
+
+
+async def test_a_rush_of_downloads_cannot_take_every_connection() -> None:
+    """Each update holds a connection from a pool (here 4) and downloads with its slot given
+    away. Were every update allowed away, the updates away would hold all connections, the
+    ones in the slots would wait for a connection and those away for a slot: nothing would
+    move. With at most one away (2 slots: 2 + 1 connections in use), all 30 finish."""
+    processor = PerChatUpdateProcessor(max_concurrent_updates=2, max_away=1)
+    pool = asyncio.Semaphore(4)
+    done: list[int] = []
+
+    async def upload(number: int) -> None:
+        async with pool:  # the update's database session
+            async with slot_released():
+                await asyncio.sleep(0.01)  # the download
+            done.append(number)
+
+    updates = (processor.process_update(update_in(200 + n, n), upload(n)) for n in range(30))
+    await asyncio.wait_for(asyncio.gather(*updates), timeout=10)
+    assert sorted(done) == list(range(30))
+    assert processor.current_concurrent_updates == 0
