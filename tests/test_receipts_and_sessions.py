@@ -24,20 +24,25 @@ from tests.flows import published_call
 PREFIX = "KRK-2026-"
 
 
+async def _organization(session, municipality_id: int, number: int) -> Organization:
+    organization = Organization(
+        name=f"PF {number}",
+        legal_form="public_foundation",
+        inn=f"0223456789{number:04d}",
+        municipality_id=municipality_id,
+        phone="+996700123456",
+        description="We help women who need shelter and support.",
+    )
+    session.add(organization)
+    await session.commit()
+    return organization
+
+
 async def _drafts(db: Database, call_id: int, municipality_id: int, count: int) -> list:
     drafts = []
     async with db.session() as session:
         for number in range(count):
-            organization = Organization(
-                name=f"PF {number}",
-                legal_form="public_foundation",
-                inn=f"0223456789010{number}",
-                municipality_id=municipality_id,
-                phone="+996700123456",
-                description="We help women who need shelter and support.",
-            )
-            session.add(organization)
-            await session.commit()
+            organization = await _organization(session, municipality_id, number)
             drafts.append(
                 await start_submission(
                     session, competition_id=call_id, organization_id=organization.id, user_id=None
@@ -155,17 +160,7 @@ async def test_two_members_starting_at_once_get_the_one_draft(seeded_database: D
     draft (an organization has one application per call), and nothing fails."""
     call = await published_call(seeded_database, "karakol", "women", "Shelter")
     async with seeded_database.session() as session:
-        organization = Organization(
-            name="PF Together",
-            legal_form="public_foundation",
-            inn="02234567890199",
-            municipality_id=call.municipality_id,
-            phone="+996700123456",
-            description="We help women who need shelter and support.",
-        )
-        session.add(organization)
-        await session.commit()
-        organization_id = organization.id
+        organization_id = (await _organization(session, call.municipality_id, 99)).id
 
     async def create() -> Submission:
         async with seeded_database.session() as session:

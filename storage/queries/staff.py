@@ -48,18 +48,8 @@ async def staff_recipients(
 
 async def staff_chat_ids(session: AsyncSession, *, municipality_id: int) -> list[int]:
     """Telegram chats of the municipality's staff and admins (for reports and escalations)."""
-    from storage.models import User
-
-    query = (
-        select(User.telegram_id)
-        .join(StaffRole, StaffRole.user_id == User.id)
-        .where(
-            StaffRole.municipality_id == municipality_id,
-            StaffRole.role.in_(("municipal_admin", "staff")),
-        )
-        .distinct()
-    )
-    return list((await session.exec(query)).all())
+    staff = await staff_recipients(session, municipality_id=municipality_id)
+    return [chat_id for chat_id, _, _ in staff]
 
 
 async def create_invitation(
