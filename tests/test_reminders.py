@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlmodel import select
 
-from bot import publishing
+from bot import members, publishing
 from bot.reminders import ReminderWorker, on_application_changed, replan_changed_applications
 from storage.db import Database
 from storage.models import (
@@ -22,7 +22,7 @@ from storage.models import (
     SubmissionDocument,
 )
 from storage.queries import reminders as queries
-from storage.queries.organizations import create_organization
+from storage.queries.organizations import create_organization, membership_of
 from storage.queries.places import get_municipality
 from storage.queries.submissions import start_submission, submit_with_reference, withdraw
 from storage.queries.users import get_or_create_user, set_flags, set_language
@@ -536,3 +536,36 @@ async def test_subscribing_pausing_and_resuming_replan(seeded_database: Database
         await set_flags(session, telegram_id=FAN, notifications_paused=False)
     await on_subscriptions_changed(db, user_id=fan.id)
     assert [(r.key, r.status) for r in await rows(db)] == [(row.key, "pending")]
+
+
+async def test_a_colleague_who_joins_gets_the_drafts_reminders_until_leaving(
+    seeded_database: Database,
+) -> None:
+    db = seeded_database
+    user_id, organization_id = await nco(db)
+    call = await open_call(db)
+    await start_draft(db, call, user_id, organization_id)
+    async with db.session() as session:
+        colleague, _ = await get_or_create_user(session, telegram_id=FAN)
+    assert await rows(db, user_id=colleague.id) == []  # not subscribed, not a member
+
+    now = utcnow()
+    invitation = await members.invite_colleague(
+        db, organization_id=organization_id, by_user_id=user_id, now=now
+    )
+    joined = await members.join(
+        db, token=invitation.token, user=colleague, name="Aida", language="en", now=now
+    )
+    assert joined.refusal is None
+    theirs = await rows(db, user_id=colleague.id, status="pending")
+    assert keys(theirs) == [
+        f"u{colleague.id}:draft-7d",
+        f"u{colleague.id}:draft-2d",
+        f"u{colleague.id}:draft-3h",
+    ]
+
+    async with db.session() as session:
+        member = await membership_of(session, user_id=colleague.id)
+    assert await members.remove(db, member=member, by=member) is None  # she leaves
+    assert await rows(db, user_id=colleague.id, status="pending") == []
+    assert len(await rows(db, user_id=user_id, status="pending")) == 3  # the leader keeps hers

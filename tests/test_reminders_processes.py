@@ -13,7 +13,8 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, insert, select
+from sqlalchemy import insert
+from sqlmodel import func, select
 
 from sandbox import StandIn
 from storage.db import Database, is_sqlite
@@ -61,22 +62,20 @@ async def test_two_worker_processes_send_each_reminder_once(
             published_at=now,
         )
         session.add(call)
-        await session.execute(
-            insert(User),
-            [
-                {
-                    "telegram_id": FIRST_CHAT_ID + i,
-                    "language": "en",
-                    "created_at": now,
-                    "last_seen_at": now,
-                    "is_active": True,
-                    "notifications_paused": False,
-                }
-                for i in range(USERS)
-            ],
-        )
+        users = [
+            {
+                "telegram_id": FIRST_CHAT_ID + i,
+                "language": "en",
+                "created_at": now,
+                "last_seen_at": now,
+                "is_active": True,
+                "notifications_paused": False,
+            }
+            for i in range(USERS)
+        ]
+        await session.exec(insert(User).values(users))
         await session.commit()
-        user_ids = (await session.execute(select(User.id).order_by(User.id))).scalars().all()
+        user_ids = (await session.exec(select(User.id).order_by(User.id))).all()
         deadline, call_id = call.deadline_at, call.id
     for i in range(USERS):
         standin.world.user(FIRST_CHAT_ID + i, first_name=f"User {i}")
@@ -117,31 +116,29 @@ async def test_two_worker_processes_send_each_reminder_once(
         ]
         # Both workers are polling; now the reminders fall due, all at once.
         async with db.session() as session:
-            await session.execute(
-                insert(Reminder),
-                [
-                    {
-                        "key": f"twin:{user_id}",
-                        "kind": "deadline-subscriber",
-                        "user_id": user_id,
-                        "competition_id": call_id,
-                        "event_at": deadline,
-                        "due_at": utcnow(),
-                        "is_last": True,
-                        "status": "pending",
-                        "attempts": 0,
-                        "created_at": now,
-                        "updated_at": now,
-                    }
-                    for user_id in user_ids
-                ],
-            )
+            due = [
+                {
+                    "key": f"twin:{user_id}",
+                    "kind": "deadline-subscriber",
+                    "user_id": user_id,
+                    "competition_id": call_id,
+                    "event_at": deadline,
+                    "due_at": utcnow(),
+                    "is_last": True,
+                    "status": "pending",
+                    "attempts": 0,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+                for user_id in user_ids
+            ]
+            await session.exec(insert(Reminder).values(due))
             await session.commit()
 
         async def delivered() -> int:
             async with db.session() as session:
                 query = select(func.count()).where(OutboxMessage.status == "sent")
-                return (await session.execute(query)).scalar_one()
+                return (await session.exec(query)).one()
 
         async def all_delivered() -> None:
             while await delivered() < USERS:
@@ -166,7 +163,7 @@ async def test_two_worker_processes_send_each_reminder_once(
     assert sorted(received) == [FIRST_CHAT_ID + i for i in range(USERS)]
     assert set(received.values()) == {1}, "a reminder arrived twice"
     async with db.session() as session:
-        statuses = Counter((await session.execute(select(Reminder.status))).scalars().all())
+        statuses = Counter((await session.exec(select(Reminder.status))).all())
     assert statuses == {"sent": USERS}
     # Which process handed how many batches to the outbox (usually both; not asserted, as a
     # busy machine may let one process take them all, which is no less correct).
