@@ -250,9 +250,13 @@ async def on_button(update: Update, context: BotContext) -> None:
         async with context.db.session() as session:
             if submission is not None:
                 # Admitted, and not recused from: anything else is refused before it is shown.
-                await selection.open_for_member(
+                _, review = await selection.open_for_member(
                     session, call=call, submission_id=submission.id, user_id=user.id
                 )
+                # The documents come after the conflict-of-interest declaration, as the card
+                # shows them; a forged button must not get round it.
+                if action == "docs" and review is None:
+                    raise Invalid("sel-declare-first")
             if action in ("coi", "rec"):
                 await selection.declare(
                     session,

@@ -245,3 +245,29 @@ async def test_only_the_municipality_commission_can_be_assigned(
     async with db.session() as session:
         assigned = (await session.exec(select(AuditEvent))).all()
     assert [event.action for event in assigned] == ["selection.admit", "selection.admit"]
+
+
+async def test_documents_are_not_sent_before_the_declaration(
+    sandbox: SandboxClient, standin: StandIn, seeded_database: Database, bot
+) -> None:
+    """The card shows an application's documents button only after the member declared no
+    conflict of interest; a forged "documents" button before that is refused, nothing sent."""
+    db = seeded_database
+    store_root = Path(services_of(bot).settings.file_store_dir)
+    call, a, _, staff = await admitted_call(db, standin, store_root)
+    member = await role(db, 62_400, "karakol", "commission")
+    async with db.session() as session:
+        call = await session.get(Competition, call.id)
+        await selection.toggle_member(
+            session, call=call, member_user_id=member, by_user_id=staff, now=datetime.now(UTC)
+        )
+    one = sandbox.user(62_400, first_name="Member", language_code="en")
+    await one.send("/review")
+    anchor = (await one.next_reply()).message_id
+    before = len(await sandbox.calls("sendDocument"))
+    await one.click_data(anchor, f"cm:docs:{a.submission_id}")
+    events = await settle(one, messages=0, answers=1, timeout=5)
+    assert (await sandbox.calls("sendDocument"))[before:] == []
+    assert [e.text for e in events if e.kind == "callback_answer"] == [
+        t("en", "sel-declare-first")
+    ]
