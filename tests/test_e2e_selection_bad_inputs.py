@@ -268,6 +268,4 @@ async def test_documents_are_not_sent_before_the_declaration(
     await one.click_data(anchor, f"cm:docs:{a.submission_id}")
     events = await settle(one, messages=0, answers=1, timeout=5)
     assert (await sandbox.calls("sendDocument"))[before:] == []
-    assert [e.text for e in events if e.kind == "callback_answer"] == [
-        t("en", "sel-declare-first")
-    ]
+    assert [e.text for e in events if e.kind == "callback_answer"] == [t("en", "sel-declare-first")]
