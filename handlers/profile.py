@@ -22,6 +22,7 @@ from handlers.keyboards import dialogue_keyboard, inline, main_menu
 from storage.models import Dialogue, Municipality, Organization, User
 from storage.queries.dialogues import end_dialogue, get_dialogue, save_dialogue
 from storage.queries.organizations import (
+    InnTaken,
     create_organization,
     inn_taken,
     membership_of,
@@ -322,9 +323,15 @@ async def _save_edit(
                 values = {"municipality_id": place.id}
             else:
                 values = {field: value}
-            organization = await update_organization(
-                session, organization=organization, values=values
-            )
+            try:
+                organization = await update_organization(
+                    session, organization=organization, values=values
+                )
+            except InnTaken:  # registered by another NCO since the answer was checked
+                await message.reply_text(t(language, "invalid-inn-taken"))
+                dialogue = await get_dialogue(session, user_id=user.id)
+                await ask(message, context, language, dialogue)
+                return
         await end_dialogue(session, user_id=user.id)
     await message.reply_text(t(language, "profile-updated"), reply_markup=main_menu(language))
     if organization is not None:
@@ -456,13 +463,21 @@ async def _on_summary(
             return
         place = await get_municipality(session, slug=data["municipality"])
         values = {field: data[field] for field in rules.FIELDS if field != "municipality"}
-        organization = await create_organization(
-            session,
-            user_id=user.id,
-            values={**values, "municipality_id": place.id},
-            # A private chat's name is its user's: the members list shows it.
-            display_name=members.name_of(message.chat),
-        )
+        try:
+            organization = await create_organization(
+                session,
+                user_id=user.id,
+                values={**values, "municipality_id": place.id},
+                # A private chat's name is its user's: the members list shows it.
+                display_name=members.name_of(message.chat),
+            )
+        except InnTaken:  # registered by another NCO since the check above
+            await message.reply_text(t(language, "invalid-inn-taken"))
+            dialogue = await save_dialogue(
+                session, user_id=user.id, name=PROFILE, step="inn", data={**data, "editing": True}
+            )
+            await ask(message, context, language, dialogue)
+            return
         await end_dialogue(session, user_id=user.id)
     await message.reply_text(t(language, "profile-saved"), reply_markup=main_menu(language))
     await send_card(message, context, language, organization)

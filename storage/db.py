@@ -87,6 +87,8 @@ def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
 
 
 def create_engine(url: str) -> AsyncEngine:
+    # hide_parameters: a database error's text (which the error handler logs) names the
+    # statement but not its values, which may be what a user typed (names, INNs, answers).
     url = async_database_url(url)
     if is_sqlite(url):
         _prepare_sqlite_file(url)
@@ -98,6 +100,7 @@ def create_engine(url: str) -> AsyncEngine:
         # p99 289 ms with it, 96-131 ms with this).
         engine = create_async_engine(
             url,
+            hide_parameters=True,
             module=loop_dbapi(),
             pool_size=SQLITE_POOL_SIZE,
             max_overflow=SQLITE_POOL_OVERFLOW,
@@ -106,6 +109,7 @@ def create_engine(url: str) -> AsyncEngine:
         return engine
     return create_async_engine(
         url,
+        hide_parameters=True,
         pool_size=POOL_SIZE,
         max_overflow=POOL_OVERFLOW,
         pool_recycle=POOL_RECYCLE_SECONDS,

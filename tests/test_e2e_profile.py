@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import pytest
 
+import handlers.profile
 from bot.i18n import t
 from bot.runner import running_bot
 from sandbox import SandboxClient, StandIn
 from storage.db import Database
+from storage.models import Organization
+from storage.queries.places import get_municipality
 from tests.flows import (
     DESCRIPTION,
     agree_to_consent,
@@ -367,3 +370,41 @@ async def test_an_inn_registered_by_another_organization_is_refused(
     await at_question(second, "en", "inn")
     replies = await answer(second, "01234567890123")
     assert replies[0].text == t("en", "invalid-inn-taken")
+
+
+@pytest.mark.bad_input
+async def test_an_inn_registered_by_another_nco_while_saving_is_refused_kindly(
+    sandbox: SandboxClient, seeded_database: Database, bot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another NCO registers the same INN between the bot's check and the save (simulated by
+    letting the check miss it): the user is told the INN is taken and asked for it again,
+    and nothing is saved for them."""
+    db = seeded_database
+    inn = "01234567890123"
+    user = sandbox.user(61_501, first_name="Aigul", language_code="en")
+    await onboard(user, "en")
+    await fill_profile(user, "en", inn=inn)
+    async with db.session() as session:
+        place = await get_municipality(session, slug="karakol")
+        session.add(
+            Organization(
+                name="Other",
+                legal_form="public_foundation",
+                inn=inn,
+                municipality_id=place.id,
+                phone="+996700000001",
+                description=DESCRIPTION,
+            )
+        )
+        await session.commit()
+
+    async def not_taken(*args: object, **kwargs: object) -> bool:
+        return False
+
+    monkeypatch.setattr(handlers.profile, "inn_taken", not_taken)
+    await user.click(t("en", "profile-save"))
+    texts = [m.text for m in messages(await settle(user))]
+    assert texts[0] == t("en", "invalid-inn-taken")
+    assert question("en", "inn") in texts[1]
+    assert await organization_row(db, 61_501) is None
+    assert (await dialogue_of(db, 61_501)).step == "inn"

@@ -7,11 +7,14 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import SQLModel
 
 from storage.db import Database, async_database_url, sync_database_url
 from storage.migrate import head_revision, upgrade_database
-from storage.models import User
+from storage.models import Organization, User
+from storage.queries.organizations import InnTaken, create_organization, organization_of
+from storage.queries.places import get_municipality
 from storage.queries.users import get_or_create_user, get_user, set_language
 
 
@@ -117,3 +120,36 @@ def test_the_pools_outlast_the_update_slots() -> None:
     needed = (MAX_CONCURRENT_UPDATES + MAX_AWAY) * 2 + 8
     assert POOL_SIZE + POOL_OVERFLOW >= needed
     assert SQLITE_POOL_SIZE + SQLITE_POOL_OVERFLOW >= needed
+
+
+async def test_an_inn_taken_in_a_race_is_refused_and_errors_name_no_values(
+    seeded_database: Database,
+) -> None:
+    """Two NCOs save the same INN at once: both passed the check, the second save becomes
+    InnTaken and keeps nothing; and a database error's text names no value a user typed."""
+    db = seeded_database
+    inn = "02345678901234"
+    async with db.session() as session:
+        place = await get_municipality(session, slug="karakol")
+        first, _ = await get_or_create_user(session, telegram_id=70_001)
+        second, _ = await get_or_create_user(session, telegram_id=70_002)
+    values = {
+        "name": "Тирек",
+        "legal_form": "public_foundation",
+        "inn": inn,
+        "municipality_id": place.id,
+        "phone": "+996700123456",
+        "description": "We help the children of labour migrants.",
+    }
+    async with db.session() as session:
+        await create_organization(session, user_id=first.id, values=values)
+    async with db.session() as session:
+        with pytest.raises(InnTaken):
+            await create_organization(session, user_id=second.id, values={**values, "name": "B"})
+        assert await organization_of(session, user_id=second.id) is None
+
+    async with db.session() as session:
+        session.add(Organization(**{**values, "name": "Secret name"}))
+        with pytest.raises(IntegrityError) as raised:
+            await session.flush()
+    assert inn not in str(raised.value) and "Secret name" not in str(raised.value)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
@@ -28,6 +30,26 @@ async def inn_taken(session: AsyncSession, *, inn: str, except_id: int | None = 
     return (await session.exec(query)).first() is not None
 
 
+class InnTaken(Exception):
+    """Another organization registered this INN between the caller's check and the save."""
+
+
+@asynccontextmanager
+async def _inn_race(
+    session: AsyncSession, *, inn: str | None, except_id: int | None
+) -> AsyncIterator[None]:
+    """The INN is checked before the save (`inn_taken`) for a kind answer, and is unique in
+    the database for the race: a unique violation on it becomes InnTaken, anything else is
+    raised as it was."""
+    try:
+        yield
+    except IntegrityError:
+        await session.rollback()
+        if inn and await inn_taken(session, inn=inn, except_id=except_id):
+            raise InnTaken(inn) from None
+        raise
+
+
 async def create_organization(
     session: AsyncSession,
     *,
@@ -35,10 +57,12 @@ async def create_organization(
     values: dict[str, object],
     display_name: str | None = None,
 ) -> Organization:
-    """The organization and the user as its member, in one transaction. Commits."""
+    """The organization and the user as its member, in one transaction. Commits. InnTaken if
+    another organization registered the INN since the caller checked (nothing is saved)."""
     organization = Organization(**values)
     session.add(organization)
-    await session.flush()
+    async with _inn_race(session, inn=organization.inn, except_id=None):
+        await session.flush()
     session.add(Member(user_id=user_id, organization_id=organization.id, display_name=display_name))
     await session.commit()
     await session.refresh(organization)
@@ -48,11 +72,14 @@ async def create_organization(
 async def update_organization(
     session: AsyncSession, *, organization: Organization, values: dict[str, object]
 ) -> Organization:
+    """Commits. InnTaken if the new INN was registered by another organization since the
+    caller checked (nothing is saved)."""
     for field, value in values.items():
         setattr(organization, field, value)
     organization.updated_at = utcnow()
     session.add(organization)
-    await session.commit()
+    async with _inn_race(session, inn=organization.inn, except_id=organization.id):
+        await session.commit()
     await session.refresh(organization)
     return organization
 
