@@ -26,7 +26,12 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 
 from bot.formatting import moment
 from bot.i18n import Markup, t
-from bot.rules.channels import LOST_REASONS, channel_reference, check_bot_rights
+from bot.rules.channels import (
+    LOST_REASONS,
+    channel_reference,
+    check_bot_rights,
+    check_user_runs_channel,
+)
 from bot.rules.validation import Invalid
 from storage.models import Municipality, OutboxMessage
 from storage.queries.audit import record
@@ -48,10 +53,13 @@ class ChannelInfo:
         return f"{self.title} (@{self.username})" if self.username else self.title
 
 
-async def verify_channel(bot: Bot, reference: str | int) -> ChannelInfo:
-    """The channel behind a reference, once Telegram confirms the bot may post there.
-    Invalid (a translation key) for every refusal: unknown chat, not a channel, the bot not an
-    administrator or without the right to post, Telegram unreachable."""
+async def verify_channel(bot: Bot, reference: str | int, *, by_telegram_id: int) -> ChannelInfo:
+    """The channel behind a reference, once Telegram confirms the bot may post there and that
+    the staff member naming it runs it (its creator or an administrator): the bot posting
+    somewhere proves nothing about who may choose it, and another municipality's channel, or
+    anyone's, must not be taken over by naming it. Invalid (a translation key) for every
+    refusal: unknown chat, not a channel, the bot not an administrator or without the right to
+    post, the staff member not an administrator, Telegram unreachable."""
     try:
         chat = await bot.get_chat(reference)
         member = await bot.get_chat_member(chat.id, bot.id)
@@ -69,6 +77,14 @@ async def verify_channel(bot: Bot, reference: str | int) -> ChannelInfo:
         status=member.status,
         can_post_messages=getattr(member, "can_post_messages", None),
     )
+    try:
+        staff_member = await bot.get_chat_member(chat.id, by_telegram_id)
+    except BadRequest as error:  # "user not found": not in the channel at all
+        raise Invalid("channel-user-not-admin") from error
+    except TelegramError as error:
+        log.warning("channel check failed: %s", type(error).__name__)
+        raise Invalid("channel-check-failed") from error
+    check_user_runs_channel(status=staff_member.status)
     return ChannelInfo(chat_id=chat.id, title=chat.title or str(chat.id), username=chat.username)
 
 

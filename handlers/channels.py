@@ -127,7 +127,9 @@ async def on_message(update: Update, context: BotContext, user: User, dialogue: 
         return
     try:
         reference = channels.reference_from(message.text, message.forward_origin)
-        found = await channels.verify_channel(context.bot, reference)
+        found = await channels.verify_channel(
+            context.bot, reference, by_telegram_id=user.telegram_id
+        )
     except Invalid as refusal:
         await message.reply_text(t(language, refusal.key, **refusal.params))
         return

@@ -719,6 +719,9 @@ class BotApi:
         user = self.world.users.get(user_id)
         if user is None:
             raise bad("user not found")
+        if user_id in channel.admins:
+            status = "creator" if channel.admins[0] == user_id else "administrator"
+            return chat_member(status, user.api(), channel)
         return chat_member("left", user.api())
 
     async def m__sendChatAction(self, p: dict[str, Any]) -> bool:
@@ -834,6 +837,8 @@ def chat_member(status: str, user: dict[str, Any], channel: ChannelRec | None = 
     member: dict[str, Any] = {"status": status, "user": user}
     if status == "kicked":
         member["until_date"] = 0
+    elif status == "creator":
+        member["is_anonymous"] = False
     elif status == "administrator":
         member.update(can_be_edited=False, is_anonymous=False, **dict.fromkeys(ADMIN_RIGHTS, True))
         member["can_post_messages"] = bool(channel and channel.can_post_messages)

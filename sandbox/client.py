@@ -187,13 +187,16 @@ class SandboxClient:
         username: str | None = None,
         bot_status: str | None = None,
         can_post_messages: bool | None = None,
+        admins: list[int] | None = None,
     ) -> dict[str, Any]:
-        """Create or change a channel (id -100...) and the bot's place in it."""
+        """Create or change a channel (id -100...), the bot's place in it and who runs it
+        (`admins`: user ids, the first its creator)."""
         body = {
             "title": title,
             "username": username,
             "bot_status": bot_status,
             "can_post_messages": can_post_messages,
+            "admins": admins,
         }
         fields = {k: v for k, v in body.items() if v is not None}
         return (await self.request("PUT", f"channels/{chat_id}", json=fields))["channel"]

@@ -351,11 +351,13 @@ class Control:
 
     async def put_channel(self, request: web.Request) -> web.Response:
         """Create or change a channel: title, username, the bot's status in it
-        (administrator, member, left, kicked) and whether it may post."""
+        (administrator, member, left, kicked), whether it may post, and who runs it (admins:
+        user ids, the first its creator)."""
         cid = self._chat_id(request)
         body = await _json_body(request)
         fields = {
-            key: body.get(key) for key in ("title", "username", "bot_status", "can_post_messages")
+            key: body.get(key)
+            for key in ("title", "username", "bot_status", "can_post_messages", "admins")
         }
         try:
             channel = self.world.channel(cid, **fields)

@@ -69,6 +69,9 @@ class ChannelRec:
     username: str | None = None
     bot_status: str = "administrator"  # one of CHANNEL_BOT_STATUSES
     can_post_messages: bool = True
+    # The people who run the channel (user ids): the first is its creator, the rest its
+    # administrators; getChatMember answers "left" for everyone else.
+    admins: list[int] = field(default_factory=list)
 
     def chat(self) -> dict[str, Any]:
         """The Bot API ``Chat`` object of the channel."""
@@ -86,6 +89,7 @@ class ChannelRec:
             **self.chat(),
             "bot_status": self.bot_status,
             "can_post_messages": self.can_post_messages,
+            "admins": list(self.admins),
         }
 
 
@@ -279,6 +283,8 @@ class World:
         for key in ("title", "username", "bot_status", "can_post_messages"):
             if fields.get(key) is not None:
                 setattr(rec, key, fields[key])
+        if fields.get("admins") is not None:
+            rec.admins = [int(user_id) for user_id in fields["admins"]]
         if rec.bot_status not in CHANNEL_BOT_STATUSES:
             raise ValueError(f"bot_status must be one of {CHANNEL_BOT_STATUSES}")
         self.notify()

@@ -135,8 +135,14 @@ async def test_staff_connect_a_channel_and_every_refusal_changes_nothing(
     events = await settle(staff, messages=0, answers=1)
     assert events[0].text == t("en", "button-stale")
 
-    # Allowed to post now: the link is accepted, the posts' language chosen.
+    # The bot may post there now, but the staff member does not run the channel: naming a
+    # channel is no right to it (another municipality's, or anyone's).
     await sandbox.set_channel(PUBLIC, bot_status="administrator", can_post_messages=True)
+    assert await reply_to(staff, "@karakol_ssp") == t("en", "channel-user-not-admin")
+    assert (await karakol(db)).channel_chat_id is None
+
+    # Their own channel (they created it): the link is accepted, the posts' language chosen.
+    await sandbox.set_channel(PUBLIC, admins=[staff.id])
     await staff.send("https://t.me/karakol_ssp")
     ask = messages(await settle(staff))[0]
     assert ask.text == t("en", "channel-ask-language", channel="Каракол ГСЗ (@karakol_ssp)")
@@ -174,7 +180,7 @@ async def test_staff_connect_a_channel_and_every_refusal_changes_nothing(
     assert again.text == t("en", "channel-none", municipality=KARAKOL_EN)
 
     # A private channel, named by forwarding one of its posts once the bot is its admin.
-    await sandbox.set_channel(PRIVATE, bot_status="administrator")
+    await sandbox.set_channel(PRIVATE, bot_status="administrator", admins=[45_999, staff.id])
     await staff.send("/channel")
     await settle(staff)
     await staff.forward_channel_post(PRIVATE, "a post")
@@ -463,7 +469,10 @@ async def test_a_channel_that_removes_the_bot_is_lost_and_staff_are_told_how_to_
     sandbox: SandboxClient, seeded_database: Database
 ) -> None:
     db = seeded_database
-    await sandbox.set_channel(PUBLIC, title="Каракол ГСЗ", username="karakol_ssp")
+    # OWNER created the channel; the staff member who reconnects it runs it with them.
+    await sandbox.set_channel(
+        PUBLIC, title="Каракол ГСЗ", username="karakol_ssp", admins=[OWNER, 45_501]
+    )
     await connect(db, PUBLIC)
     await make_staff(db, 45_501, "karakol")
     await make_staff(db, 45_502, "karakol", role="municipal_admin")
@@ -693,3 +702,21 @@ async def test_a_refused_post_loses_the_channel_once_and_does_not_hold_up_the_su
         return [text for text in texts if text == lost_message]
 
     assert await eventually(told_in_the_chat) == [lost_message]
+
+
+@pytest.mark.bad_input
+async def test_staff_of_one_municipality_cannot_take_another_municipalitys_channel(
+    sandbox: SandboxClient, seeded_database: Database
+) -> None:
+    """Karakol's channel, where the bot is an administrator: Batken's staff name it and are
+    refused (they do not run it), so Batken's calls are never posted there."""
+    db = seeded_database
+    await sandbox.set_channel(PUBLIC, title="Каракол ГСЗ", username="karakol_ssp", admins=[45_700])
+    await connect(db, PUBLIC)
+    await make_staff(db, 45_701, "batken")
+    intruder = sandbox.user(45_701, first_name="Batken", language_code="en")
+    await intruder.send("/channel")
+    await settle(intruder)
+    assert await reply_to(intruder, "@karakol_ssp") == t("en", "channel-user-not-admin")
+    assert (await place_row(db, "batken")).channel_chat_id is None
+    assert (await karakol(db)).channel_chat_id == PUBLIC

@@ -50,6 +50,13 @@ def check_bot_rights(*, chat_type: str, status: str, can_post_messages: bool | N
         raise Invalid("channel-bot-not-admin")
 
 
+def check_user_runs_channel(*, status: str) -> None:
+    """Invalid unless the staff member naming the channel is its creator or an administrator
+    (getChatMember's status for them)."""
+    if status not in ("administrator", "creator"):
+        raise Invalid("channel-user-not-admin")
+
+
 # Why the bot can no longer post to a channel it was connected to; each code is shown to staff
 # through the text "channel-lost-<code>".
 LOST_REASONS = ("left", "kicked", "not-admin", "cannot-post", "not-found", "refused")

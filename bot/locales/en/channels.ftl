@@ -20,6 +20,7 @@ channel-bot-not-member = The bot is not in this channel. Add it as an administra
 channel-bot-kicked = The bot was removed from this channel. Add it again as an administrator with the right to post messages, then send the channel again.
 channel-bot-not-admin = The bot is not an administrator of this channel. Make it an administrator with the right to post messages, then send the channel again.
 channel-bot-cannot-post = The bot is an administrator of this channel but may not post messages. Turn on "Post messages" in its rights, then send the channel again.
+channel-user-not-admin = Only the channel's owner or one of its administrators can connect it. If you run this channel, make sure your own account is its administrator, then send the channel again; otherwise ask whoever runs it.
 channel-check-failed = Telegram did not answer just now. Please send the channel again in a minute.
 channel-open-in-bot = 📋 Open in the bot
 poll-answer-in-bot = 🗳 Answer in the bot
