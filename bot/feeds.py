@@ -23,10 +23,11 @@ from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
 from urllib.parse import parse_qsl
 from xml.etree import ElementTree as ET
+from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
-from bot.formatting import localized, money
+from bot.formatting import localized, moment, money
 from bot.i18n import t
 from bot.rules.deeplinks import competition_payload, link
 from bot.settings import LANGUAGES
@@ -78,7 +79,10 @@ def _summary(item: FeedItem, language: str) -> str:
         parts.append(item.topic.name(language))
     if item.budget_total:
         parts.append(t(language, "feed-budget", budget=money(item.budget_total, language)))
-    parts.append(t(language, "feed-deadline", deadline=_iso(item.deadline_at)))
+    # The reader's text shows the municipality's time; the `_ssp` fields keep UTC for machines.
+    zone = ZoneInfo(item.municipality.timezone)
+    deadline = moment(item.deadline_at, zone)
+    parts.append(t(language, "feed-deadline", deadline=deadline, zone=zone.key))
     return " · ".join(parts)
 
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from aiohttp import ClientSession, web
@@ -19,6 +20,8 @@ from storage.db import Database
 from storage.models import Competition
 from storage.types import utcnow
 from tests.flows import published_call
+
+BISHKEK = ZoneInfo("Asia/Bishkek")
 
 feedparser = pytest.importorskip(
     "feedparser", reason="feedparser is not installed: pip install -e '.[dev]'"
@@ -78,7 +81,11 @@ async def test_the_json_feed_lists_open_calls_only_with_caching_headers(http, ca
     assert item["_ssp"]["municipality"] == "Karakol Mayor's Office"
     assert item["_ssp"]["topic"] == "Children of labour migrants"
     assert item["_ssp"]["budget_kgs"] == 400_000
-    assert item["_ssp"]["deadline"].endswith("Z")
+    assert item["_ssp"]["deadline"].endswith("Z")  # for machines: UTC
+    # For readers: the municipality's time, said to be so.
+    deadline = datetime.fromisoformat(item["_ssp"]["deadline"]).astimezone(BISHKEK)
+    shown = t("en", "feed-deadline", deadline=deadline.strftime("%d.%m.%Y %H:%M"), zone=BISHKEK.key)
+    assert item["summary"].endswith(shown), item["summary"]
     # Nothing personal, nothing internal: exactly these fields.
     assert set(item) == {
         "id",

@@ -3,4 +3,4 @@
 feed-title = Open calls for proposals: state social procurement
 feed-author = SSP Bot
 feed-budget = budget { $budget }
-feed-deadline = deadline { $deadline }
+feed-deadline = deadline { $deadline } ({ $zone } time)

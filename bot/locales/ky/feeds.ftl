@@ -3,4 +3,4 @@
 feed-title = Ачык сынактар: мамлекеттик социалдык заказ
 feed-author = SSP Bot
 feed-budget = бюджети { $budget }
-feed-deadline = мөөнөтү { $deadline }
+feed-deadline = мөөнөтү { $deadline } ({ $zone } убактысы)

@@ -3,4 +3,4 @@
 feed-title = Открытые конкурсы: государственный социальный заказ
 feed-author = SSP Bot
 feed-budget = бюджет { $budget }
-feed-deadline = срок { $deadline }
+feed-deadline = срок { $deadline } (время { $zone })
