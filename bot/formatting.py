@@ -14,6 +14,11 @@ def number(value: int, language: str) -> str:
     return format_decimal(value, locale=language)
 
 
+def score_text(value: float, language: str) -> str:
+    """A commission score with two decimals, in the language's notation (87,50 in ky/ru)."""
+    return format_decimal(value, format="#,##0.00", locale=language)
+
+
 def money(value: int, language: str) -> str:
     return t(language, "money", amount=number(value, language))
 

@@ -265,7 +265,7 @@ async def overview_xlsx(
                     place.name(language),
                     call.competition_id,
                     localized(call.title, language),
-                    call.status,
+                    t(language, f"status-{call.status}"),
                     # Local time as the municipality reads it; Excel has no time zones.
                     call.deadline_at.astimezone(zone).replace(tzinfo=None)
                     if call.deadline_at

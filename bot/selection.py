@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.formatting import localized, number
+from bot.formatting import localized, number, score_text
 from bot.i18n import t
 from bot.reminders import replan_sheets
 from bot.reporting import create_reports
@@ -636,8 +636,8 @@ async def publish_decision(
         outcome = outcomes[submission.id]
         value = ranked[submission.id].score if submission.id in ranked else None
 
-        def score_text(language: str, value: float | None = value) -> str:
-            return t(language, "sel-no-score") if value is None else f"{value:.2f}"
+        def score_in(language: str, value: float | None = value) -> str:
+            return t(language, "sel-no-score") if value is None else score_text(value, language)
 
         def amount_text(language: str, outcome: Outcome = outcome) -> str:
             return number(outcome.amount or 0, language)
@@ -650,7 +650,7 @@ async def publish_decision(
             default_language=default_language,
             title=_title(call),
             reference=submission.reference or "",
-            score=score_text,
+            score=score_in,
             amount=amount_text,
             reason=outcome.reason or "—",
         )

@@ -178,7 +178,8 @@ async def _send_xlsx(
         content = await overview_xlsx(session, places, language, now=now())
     await query.message.reply_document(
         io.BytesIO(content),
-        filename=f"ssp-overview-{now().date().isoformat()}.xlsx",
+        # Dated as the (first) municipality's calendar reads it, not UTC's.
+        filename=f"ssp-overview-{now().astimezone(ZoneInfo(places[0].timezone)).date()}.xlsx",
         caption=t(language, "mon-xlsx-caption"),
     )
 

@@ -18,7 +18,7 @@ from telegram import Message, Update
 
 from bot import selection
 from bot.context import BotContext
-from bot.formatting import localized, number
+from bot.formatting import localized, number, score_text
 from bot.i18n import t
 from bot.rules import application as application_rules
 from bot.rules import selection as rules
@@ -304,7 +304,11 @@ async def send_ranking(
                 "sel-ranking-line",
                 position=row.position,
                 reference=row.reference,
-                score=t(language, "sel-no-score") if row.score is None else f"{row.score:.2f}",
+                score=(
+                    t(language, "sel-no-score")
+                    if row.score is None
+                    else score_text(row.score, language)
+                ),
                 requested=number(row.requested, language),
                 cumulative=number(row.cumulative, language),
                 fits="✅" if row.within_budget else "⚠️",

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlmodel import select
@@ -148,7 +149,9 @@ async def test_a_consultant_sees_two_municipalities_and_is_refused_the_third(
     # The XLSX holds the same figures.
     await consultant.click(t("en", "mon-xlsx"), message_id=overview.message_id)
     document = messages(await settle(consultant, answers=1))[0]
-    assert document.document["file_name"].endswith(".xlsx")
+    # Dated by Bishkek's calendar (UTC's date is yesterday's from midnight to 6 a.m. there).
+    today = datetime.now(ZoneInfo("Asia/Bishkek")).date()
+    assert document.document["file_name"] == f"ssp-overview-{today}.xlsx"
     book = openpyxl.load_workbook(io.BytesIO(await sandbox.download(document.document["url"])))
     places = list(book["Municipalities"].iter_rows(values_only=True))
     assert places[0][:3] == ("Municipality", "Subscribers", "Open calls")
@@ -158,7 +161,12 @@ async def test_a_consultant_sees_two_municipalities_and_is_refused_the_third(
     ]
     calls = list(book["Calls"].iter_rows(values_only=True))
     assert len(calls) == 2
-    assert calls[1][:4] == (KARAKOL, ids["call"], "Support for children", "published")
+    assert calls[1][:4] == (
+        KARAKOL,
+        ids["call"],
+        "Support for children",
+        t("en", "status-published"),
+    )
     assert calls[1][6:] == (1, 1, 1, 1, 150_000, 0, 0, 0, 0, 2, 1, 0)
 
     # Someone with no assignment sees nothing; a platform admin sees all three.

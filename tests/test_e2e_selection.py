@@ -262,7 +262,7 @@ async def test_admissibility_commission_ranking_and_decision(
                 "sel-nco-decision-winner",
                 title=TITLE + " (ky)",
                 reference=a.reference,
-                score="91.33",
+                score="91,33",  # in Kyrgyz notation
                 amount=number(200_000, "ky"),
             )
         ),
@@ -272,7 +272,7 @@ async def test_admissibility_commission_ranking_and_decision(
                 "sel-nco-decision-winner",
                 title=TITLE + " (ru)",
                 reference=b.reference,
-                score="70.00",
+                score="70,00",  # in Russian notation
                 amount=number(180_000, "ru"),
             )
         ),

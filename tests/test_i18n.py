@@ -62,3 +62,12 @@ def test_arguments_are_escaped_for_telegram_html() -> None:
 )
 def test_language_suggested_from_telegram(code: str | None, expected: str) -> None:
     assert resolve_language(code, default="ky") == expected
+
+
+def test_scores_are_written_in_each_languages_notation() -> None:
+    from bot.formatting import score_text
+
+    assert score_text(87.5, "en") == "87.50"
+    assert score_text(87.5, "ru") == "87,50"
+    assert score_text(87.5, "ky") == "87,50"
+    assert score_text(1234.567, "en") == "1,234.57"

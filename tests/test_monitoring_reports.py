@@ -138,6 +138,11 @@ async def test_the_overview_text_xlsx_and_digest_show_the_reports(
     first = calls[0].index("Reports due")
     [karakol_call] = [row for row in calls[1:] if row[1] == scene["karakol_call"]]
     assert karakol_call[first : first + 4] == (expected.due, expected.overdue, 1, 1)
+    # Statuses as the reader's language names them, not the stored codes.
+    status = calls[0].index(t("en", "mon-col-status"))
+    labels = {t("en", f"status-{code}") for code in ("published", "closed", "decided")}
+    assert {row[status] for row in calls[1:]} <= labels
+    assert karakol_call[status] == t("en", "status-decided")
 
     # The weekly digest of a consultant of Karakol carries the same line.
     settings = make_settings()
