@@ -595,7 +595,8 @@ async def publish_decision(
         raise Invalid("sel-already-decided")
     ranked = {row.submission_id: row for row in await ranking(session, call=call)}
     awards = []
-    today = now.date()
+    place = await session.get(Municipality, call.municipality_id)
+    today = now.astimezone(ZoneInfo(place.timezone)).date()  # the municipality's calendar day
     for submission in admitted:
         outcome = outcomes[submission.id]
         if outcome.outcome != "winner":
@@ -615,7 +616,6 @@ async def publish_decision(
         session.add(award)
         awards.append(award)
     await session.flush()  # the awards' ids, for their reports
-    place = await session.get(Municipality, call.municipality_id)
     for award in awards:
         await create_reports(session, award=award, zone=ZoneInfo(place.timezone), now=now)
     event = record(

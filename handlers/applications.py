@@ -886,11 +886,12 @@ async def _submit(
         zone_name, code = await context.db.calls.text(
             call, "place", lambda: _zone_and_code(session, call)
         )
+        at = now()
         submitted = await submit_with_reference(
             session,
             submission=submission,
-            prefix=f"{code}-{now().year}-",
-            now=now(),
+            prefix=rules.reference_prefix(code, at, _zone(zone_name)),
+            now=at,
             revision=submission.revision,
         )
     if submitted is None:  # another member submitted or changed it in the same instant

@@ -47,3 +47,16 @@ def test_a_submitted_application_takes_no_answer() -> None:
     assert outcome(draft(3, "submitted", summary="old"), asked=3, seen="old") == rules.SUBMITTED
     assert rules.is_editable(draft(1, "withdrawn"))
     assert not rules.is_editable(draft(1, "submitted"))
+
+
+def test_the_reference_year_is_the_municipalitys() -> None:
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    bishkek = ZoneInfo("Asia/Bishkek")  # UTC+6
+    new_years_night = datetime(2026, 12, 31, 20, 30, tzinfo=UTC)  # 02:30 on 1 January there
+    assert rules.reference_prefix("KRK", new_years_night, bishkek) == "KRK-2027-"
+    assert rules.reference_prefix("KRK", new_years_night, UTC) == "KRK-2026-"
+    assert rules.reference_prefix("KRK", datetime(2026, 6, 1, 12, tzinfo=UTC), bishkek) == (
+        "KRK-2026-"
+    )

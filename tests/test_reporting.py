@@ -17,6 +17,7 @@ from storage.db import Database
 from storage.models import AuditEvent, Award, Competition, OutboxMessage, Reminder, ReportDue
 from storage.queries import reporting as queries
 from storage.queries.users import get_user
+from storage.types import utcnow
 from tests.reporting_flows import STAFF, decided_call, reports_of
 
 BISHKEK = ZoneInfo("Asia/Bishkek")
@@ -417,3 +418,17 @@ async def test_overdue_reminders_escalate_and_an_extension_replans(
     assert await audit_actions(db) == ["report.extend"]
     # The other report is still overdue: its escalation rows were settled, none pending twice.
     assert await reminders_of(db, reports[1].id, status="claimed") == []
+
+
+async def test_a_contract_started_at_night_starts_on_the_municipalitys_day(
+    seeded_database: Database,
+) -> None:
+    """A decision published at 02:30 in Bishkek (20:30 UTC the evening before) on a call whose
+    period has begun: the contract starts on Bishkek's day, not UTC's."""
+    evening = (utcnow() + timedelta(days=1)).replace(hour=20, minute=30, second=0, microsecond=0)
+    bishkek_day = evening.astimezone(ZoneInfo("Asia/Bishkek")).date()
+    assert bishkek_day == evening.date() + timedelta(days=1)
+    period = (bishkek_day - timedelta(days=30), bishkek_day + timedelta(days=150))
+    decided = await decided_call(seeded_database, period=period, now=evening)
+    [award] = decided.awards
+    assert award.contract_start == bishkek_day

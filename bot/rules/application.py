@@ -4,7 +4,7 @@ and the receipt number. Plain functions of data and a clock."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 
 from bot.rules import competition as call_rules
 from bot.rules.validation import Invalid, clean_text
@@ -126,6 +126,12 @@ def submission_problems(
 
 def reference(code: str, year: int, number: int) -> str:
     return f"{code}-{year}-{number:04d}"
+
+
+def reference_prefix(code: str, at: datetime, zone: tzinfo) -> str:
+    """The receipt numbers' prefix for a submission at `at`: the municipality's code and the
+    year of its calendar (UTC's is still last year's until 6 a.m. of 1 January in Bishkek)."""
+    return f"{code}-{at.astimezone(zone).year}-"
 
 
 # -- several members of one organization on one application ---------------------------------
