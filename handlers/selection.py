@@ -426,7 +426,9 @@ async def _resolve(
         if kind == "call":
             return await session.get(Competition, item_id), None
         submission = await session.get(Submission, item_id)
-        if submission is None:
+        # A draft, or an application its NCO withdrew, is the NCO's own: staff see and judge
+        # only what was submitted, whatever id a button carries.
+        if submission is None or submission.status in application_rules.EDITABLE_STATUSES:
             return None, None
         return await session.get(Competition, submission.competition_id), submission
 

@@ -269,3 +269,31 @@ async def test_documents_are_not_sent_before_the_declaration(
     events = await settle(one, messages=0, answers=1, timeout=5)
     assert (await sandbox.calls("sendDocument"))[before:] == []
     assert [e.text for e in events if e.kind == "callback_answer"] == [t("en", "sel-declare-first")]
+
+
+async def test_staff_cannot_open_a_draft_or_withdrawn_application_by_a_forged_button(
+    sandbox: SandboxClient, standin: StandIn, seeded_database: Database, bot
+) -> None:
+    """An application its NCO withdrew (or a draft) is the NCO's own: the municipality's own
+    staff get "button-stale" for every selection button naming it, and see nothing of it."""
+    db = seeded_database
+    store_root = Path(services_of(bot).settings.file_store_dir)
+    _, _, b, _ = await admitted_call(db, standin, store_root)
+    staff = sandbox.user(62_100, first_name="Staff", language_code="en")
+    await staff.send("/staff")
+    home = await staff.next_reply()
+    for status in ("withdrawn", "draft"):
+        async with db.session() as session:
+            row = await session.get(Submission, b.submission_id)
+            row.status = status
+            session.add(row)
+            await session.commit()
+        for data in (
+            f"se:sub:{b.submission_id}",
+            f"se:ok:{b.submission_id}",
+            f"se:no:{b.submission_id}",
+            f"se:win:{b.submission_id}",
+            f"se:dec:{b.submission_id}",
+        ):
+            await refused(staff, home.message_id, data)
+        await staff.expect_no_reply(within=0.2)
