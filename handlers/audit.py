@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from telegram import Update
@@ -71,9 +72,10 @@ async def _send_page(
     if query is not None:
         await query.answer()
     async with context.db.session() as session:
-        events = await events_of(session, competition_id=call.id, limit=offset + PAGE + 1)
+        # One page (and one more row, to know whether there is a next), whatever the offset.
+        events = await events_of(session, competition_id=call.id, offset=offset, limit=PAGE + 1)
         roles = await _roles(session, place.id, {e.actor_user_id for e in events})
-    page, more = events[offset : offset + PAGE], len(events) > offset + PAGE
+    page, more = events[:PAGE], len(events) > PAGE
     zone = ZoneInfo(place.timezone)
     title = localized(call.title, language) or "…"
     lines = [
@@ -102,7 +104,7 @@ async def _send_page(
                 or "—",
             )
         )
-        details = json.dumps(event.details, ensure_ascii=False, sort_keys=True)
+        details = json.dumps(_local_times(event.details, zone), ensure_ascii=False, sort_keys=True)
         if len(details) > DETAILS_MAX:
             details = details[: DETAILS_MAX - 1] + "…"
         line = (
@@ -116,6 +118,23 @@ async def _send_page(
         next_page = f"au:{call.id}:{offset + PAGE}"
         markup = inline([[(t(language, "audit-more"), next_page)]])
     await message.reply_text(Markup("\n".join(lines)), reply_markup=markup)
+
+
+def _local_times(value: object, zone: ZoneInfo) -> object:
+    """An event's details with every stored moment (ISO text with an offset, e.g. an extended
+    report's old and new due times) shown in the municipality's time like the event's own."""
+    if isinstance(value, dict):
+        return {key: _local_times(item, zone) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_local_times(item, zone) for item in value]
+    if isinstance(value, str) and len(value) >= 19 and value[4] == "-" and "T" in value:
+        try:
+            parsed = datetime.fromisoformat(value)
+        except ValueError:
+            return value
+        if parsed.tzinfo is not None:
+            return moment(parsed, zone)
+    return value
 
 
 async def _roles(session, municipality_id: int, user_ids: set) -> dict[int, list[str]]:

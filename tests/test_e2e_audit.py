@@ -17,6 +17,11 @@ from tests.flows import make_staff, messages, plain, published_call, settle
 pytestmark = pytest.mark.usefixtures("bot")
 
 START = datetime(2026, 3, 2, 4, 0, tzinfo=UTC)  # 10:00 in Bishkek
+DETAILS = {
+    1: {"admitted": True, "reason": "<b>complete</b>"},
+    # A report's due time moved (bot/reporting.py stores both moments as ISO text in UTC).
+    2: {"from": "2026-06-30T18:00:00+00:00", "to": "2026-07-15T18:00:00+00:00", "note": "T-1"},
+}
 
 
 async def _events(db: Database, call, staff_telegram_id: int, count: int) -> int:
@@ -30,7 +35,7 @@ async def _events(db: Database, call, staff_telegram_id: int, count: int) -> int
                 municipality_id=call.municipality_id,
                 competition_id=call.id,
                 subject=f"submission:{index + 1}",
-                details={"admitted": True, "reason": "<b>complete</b>"} if index == 1 else {},
+                details=DETAILS.get(index, {}),
                 at=START + timedelta(minutes=index),
             )
         await session.commit()
@@ -66,6 +71,10 @@ async def test_a_platform_admin_reads_a_calls_audit_trail_page_by_page(
     )
     # Details are shown as data, their markup escaped.
     assert lines[3].strip() == '{"admitted": true, "reason": "<b>complete</b>"}'
+    # Moments in the details are in the municipality's time too, like the event's own.
+    assert (
+        lines[5].strip() == '{"from": "01.07.2026 00:00", "note": "T-1", "to": "16.07.2026 00:00"}'
+    )
     assert sum(" · selection.admit" in line or "commission" in line for line in lines) == 20
     assert page.buttons == [[t("en", "audit-more")]]
     await admin.click(t("en", "audit-more"), message_id=page.message_id)
@@ -73,6 +82,10 @@ async def test_a_platform_admin_reads_a_calls_audit_trail_page_by_page(
     assert rest.text.split("\n")[1].startswith("02.03.2026 10:20")
     assert rest.text.split("\n")[-1].startswith("02.03.2026 10:24")
     assert rest.buttons == []
+    # A page far beyond the end (a forged offset) is just empty: one page is read, not all.
+    await admin.click_data(page.message_id, f"au:{call.id}:999980")
+    beyond = messages(await settle(admin, answers=1))[0]
+    assert t("en", "audit-empty") in beyond.text and beyond.buttons == []
 
     # The municipality's own staff may read it too (audit.view); others may not.
     staff = sandbox.user(48_001, first_name="Staff", language_code="en")

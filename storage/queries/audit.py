@@ -47,8 +47,10 @@ async def events_of(
     competition_id: int | None = None,
     action: str | None = None,
     limit: int | None = None,
+    offset: int = 0,
 ) -> list[AuditEvent]:
-    """Events, oldest first, optionally of one municipality, call or action."""
+    """Events, oldest first, optionally of one municipality, call or action; a page of them
+    with `offset` and `limit`."""
     query = select(AuditEvent)
     if municipality_id is not None:
         query = query.where(AuditEvent.municipality_id == municipality_id)
@@ -57,6 +59,8 @@ async def events_of(
     if action is not None:
         query = query.where(AuditEvent.action == action)
     query = query.order_by(AuditEvent.at, AuditEvent.id)
+    if offset:
+        query = query.offset(offset)
     if limit is not None:
         query = query.limit(limit)
     return list((await session.exec(query)).all())
