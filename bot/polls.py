@@ -169,6 +169,9 @@ def results_text(
     return "\n".join(lines)
 
 
+CSV_COLUMNS = ("position", "option", "topic-id", "count", "share", "participants", "kind")
+
+
 def results_csv(
     poll: Poll,
     options: list[PollOption],
@@ -180,7 +183,8 @@ def results_csv(
     topic_of = {option.id: option.topic_id for option in options}
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(["position", "option", "topic_id", "count", "share", "participants", "kind"])
+    # Headers and the poll's kind in the reader's language; numbers stay plain for formulas.
+    writer.writerow([t(language, f"poll-csv-col-{column}") for column in CSV_COLUMNS])
     for position, result in enumerate(results.options, start=1):
         writer.writerow(
             [
@@ -190,7 +194,7 @@ def results_csv(
                 result.count,
                 f"{result.share:.4f}",
                 results.participants,
-                poll.kind,
+                t(language, f"poll-kind-{poll.kind}"),
             ]
         )
     return buffer.getvalue().encode("utf-8-sig")

@@ -14,7 +14,7 @@ import pytest
 from sqlmodel import select
 
 from bot.i18n import t
-from bot.polls import close_due_polls, start_poll
+from bot.polls import CSV_COLUMNS, close_due_polls, start_poll
 from bot.rules.validation import Invalid
 from sandbox import SandboxClient, SandboxUser
 from storage.db import Database
@@ -188,12 +188,20 @@ async def test_a_poll_from_creation_to_published_results(
     assert document.document["file_name"] == f"poll-{poll.id}-results.csv"
     content = (await sandbox.download(document.document["url"])).decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(content)))
-    assert [(row["option"], row["count"], row["share"]) for row in rows] == [
+    assert list(rows[0]) == [t("en", f"poll-csv-col-{c}") for c in CSV_COLUMNS]
+
+    def column(row: dict, name: str) -> str:
+        return row[t("en", f"poll-csv-col-{name}")]
+
+    assert [
+        (column(row, "option"), column(row, "count"), column(row, "share")) for row in rows
+    ] == [
         (HOMELESS["en"], "2", "1.0000"),
         (LIGHTING, "1", "0.5000"),
         (MIGRANTS, "0", "0.0000"),
     ]
-    assert rows[1]["topic_id"] == ""
+    assert column(rows[1], "topic-id") == ""
+    assert {column(row, "kind") for row in rows} == {t("en", f"poll-kind-{poll.kind}")}
 
     # The poll closes (an injected clock past its closing moment): participants get results.
     assert await close_due_polls(db, now=poll.closes_at, default_language="ru") == 1
