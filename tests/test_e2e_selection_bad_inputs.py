@@ -60,6 +60,15 @@ async def admitted_call(db: Database, standin: StandIn, store_root: Path):
     return call, a, b, staff
 
 
+async def assign(db: Database, call: Competition, member: int, staff: int) -> None:
+    """Put the commission member on the call, as staff do."""
+    async with db.session() as session:
+        call = await session.get(Competition, call.id)
+        await selection.toggle_member(
+            session, call=call, member_user_id=member, by_user_id=staff, now=datetime.now(UTC)
+        )
+
+
 async def refused(user, message_id: int, data: str, key: str = "button-stale") -> None:
     await user.click_data(message_id, data)
     answer = await user.next_reply()
@@ -76,11 +85,7 @@ async def test_commission_bad_inputs_and_documents(
     member = await role(db, 62_200, "karakol", "commission")
     await role(db, 62_201, "karakol", "commission")  # not assigned to the call
     await role(db, 62_202, "batken", "commission")  # another municipality's commission
-    async with db.session() as session:
-        call = await session.get(Competition, call.id)
-        await selection.toggle_member(
-            session, call=call, member_user_id=member, by_user_id=staff, now=datetime.now(UTC)
-        )
+    await assign(db, call, member, staff)
 
     one = sandbox.user(62_200, first_name="Member", language_code="en")
     await one.send("/review")
@@ -256,11 +261,7 @@ async def test_documents_are_not_sent_before_the_declaration(
     store_root = Path(services_of(bot).settings.file_store_dir)
     call, a, _, staff = await admitted_call(db, standin, store_root)
     member = await role(db, 62_400, "karakol", "commission")
-    async with db.session() as session:
-        call = await session.get(Competition, call.id)
-        await selection.toggle_member(
-            session, call=call, member_user_id=member, by_user_id=staff, now=datetime.now(UTC)
-        )
+    await assign(db, call, member, staff)
     one = sandbox.user(62_400, first_name="Member", language_code="en")
     await one.send("/review")
     anchor = (await one.next_reply()).message_id
