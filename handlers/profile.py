@@ -454,16 +454,11 @@ async def _on_summary(
         await ask(message, context, language, dialogue)
         return
     async with context.db.session() as session:
-        if await inn_taken(session, inn=data["inn"]):
-            await message.reply_text(t(language, "invalid-inn-taken"))
-            dialogue = await save_dialogue(
-                session, user_id=user.id, name=PROFILE, step="inn", data={**data, "editing": True}
-            )
-            await ask(message, context, language, dialogue)
-            return
-        place = await get_municipality(session, slug=data["municipality"])
-        values = {field: data[field] for field in rules.FIELDS if field != "municipality"}
         try:
+            if await inn_taken(session, inn=data["inn"]):
+                raise InnTaken(data["inn"])
+            place = await get_municipality(session, slug=data["municipality"])
+            values = {field: data[field] for field in rules.FIELDS if field != "municipality"}
             organization = await create_organization(
                 session,
                 user_id=user.id,
@@ -471,7 +466,7 @@ async def _on_summary(
                 # A private chat's name is its user's: the members list shows it.
                 display_name=members.name_of(message.chat),
             )
-        except InnTaken:  # registered by another NCO since the check above
+        except InnTaken:  # registered by another NCO, before the check or since
             await message.reply_text(t(language, "invalid-inn-taken"))
             dialogue = await save_dialogue(
                 session, user_id=user.id, name=PROFILE, step="inn", data={**data, "editing": True}
